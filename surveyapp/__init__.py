@@ -1,0 +1,72 @@
+"""surveyapp: BerAKHLAK self-assessment for ASN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, config_class
+
+
+def create_app(config: str | type[Config] | dict | None = None) -> Flask:
+    """Build the app. `config` is a config name, a Config class, or overrides on the default."""
+    app = Flask(__name__, instance_relative_config=True)
+    overrides: dict = {}
+    if isinstance(config, dict):
+        overrides = config
+        cls = config_class(config.get("ENV_NAME"))
+    elif isinstance(config, type):
+        cls = config
+    else:
+        cls = config_class(config)
+    app.config.update(cls.from_env(Path(app.instance_path)))
+    app.config.update(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    from . import errors, i18n, security
+
+    errors.register(app)
+    i18n.register(app)
+    security.register(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (tables must be known to the metadata)
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from .db_sqlite import configure_sqlite
+
+        with app.app_context():
+            configure_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .health import bp as health_bp
+    from .hr import bp as hr_bp
+    from .survey import bp as survey_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(hr_bp, url_prefix="/hr")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(health_bp)

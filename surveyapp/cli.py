@@ -1,0 +1,82 @@
+"""`flask ...` commands; scripts rely on their names, options and output."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from .extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_admin, seed_demo, demo_accounts):
+        app.cli.add_command(command)
+
+
+@click.command("create-admin")
+@click.option("--nip", required=True, help="18-digit NIP (spaces and dots allowed).")
+@click.option("--name", required=True)
+@click.option("--unit", "unit_code", default=None, help="Unit code (default: the root unit).")
+@with_appcontext
+def create_admin(nip: str, name: str, unit_code: str | None) -> None:
+    """Create an admin account, or give an existing account the admin role."""
+    from .nip import InvalidNip
+    from .services import accounts
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        employee = accounts.create_admin(nip, name, password, unit_code)
+    except InvalidNip:
+        raise click.ClickException("NIP must be 18 digits.") from None
+    except ValueError as exc:
+        messages = {
+            "too_short": f"at least {accounts.MIN_PASSWORD_LENGTH} characters",
+            "contains_nip": "must not contain the NIP",
+            "common": "too common",
+        }
+        reasons = "; ".join(messages.get(p.strip(), p) for p in str(exc).split(","))
+        raise click.ClickException(f"Password refused: {reasons}.") from None
+    db.session.commit()
+    click.echo(f"admin {employee.nip} {employee.name}")
+
+
+@click.command("seed-demo")
+@click.option("--employees", default=200, show_default=True, type=click.IntRange(3, 500_000))
+@click.option("--seed", "seed_value", default=2026, show_default=True, type=int)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Seed only when there are no employees; otherwise print the demo accounts.",
+)
+@with_appcontext
+def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
+    """Load a demo Pemkot; refuses a database that holds any other data."""
+    from .services import demo
+
+    if if_empty and demo.has_employees():
+        for account in demo.demo_accounts():
+            click.echo(account.line())
+        return
+    try:
+        created = demo.seed(employees=employees, seed_value=seed_value)
+    except demo.SeedRefused as exc:  # raised before anything is written
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    for account in created:
+        click.echo(account.line())
+
+
+@click.command("demo-accounts")
+@with_appcontext
+def demo_accounts() -> None:
+    """Print the demo accounts of a seeded database again."""
+    from .services import demo
+
+    for account in demo.demo_accounts():
+        click.echo(account.line())

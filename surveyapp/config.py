@@ -1,0 +1,137 @@
+"""Settings from the environment; the embedded default needs none of them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_FILE = "secret_key"  # noqa: S105  (a file name)
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app must not start with the settings it was given."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """A random key generated once into instance/, so sessions survive restarts."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / DEFAULT_SECRET_FILE
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Development defaults: SQLite in instance/, a generated secret key."""
+
+    ENV_NAME = "development"
+    TESTING = False
+    PRODUCTION = False
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REPORTS_DATABASE_URL: str | None = None
+    TIMEZONE = "Asia/Jakarta"
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    LANGUAGES = ("id", "en")
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # Sessions: idle timeout 60 minutes (refreshed on each request), absolute 12 hours.
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "surveyapp_session"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    # The CSRF token lives as long as the session, so a long sitting never trips over it.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_FAILURES_LIMIT = "5 per 15 minutes"
+    ACTIVATION_CODE_DAYS = 14
+    # scrypt is also allowed by S06; argon2id at RFC 9106 "second recommended" cost.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+
+    @classmethod
+    def from_env(cls, instance_path: Path) -> dict:
+        """Resolve settings: environment first, then the class defaults."""
+        cfg = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        env = os.environ
+        cfg["SQLALCHEMY_DATABASE_URI"] = (
+            env.get("SURVEYAPP_DATABASE_URL")
+            or cfg["SQLALCHEMY_DATABASE_URI"]
+            or f"sqlite:///{instance_path / 'surveyapp.sqlite'}"
+        )
+        cfg["REPORTS_DATABASE_URL"] = env.get("SURVEYAPP_REPORTS_DATABASE_URL") or None
+        cfg["TIMEZONE"] = env.get("SURVEYAPP_TIMEZONE", cfg["TIMEZONE"])
+        cfg["BABEL_DEFAULT_LOCALE"] = env.get(
+            "SURVEYAPP_DEFAULT_LOCALE", cfg["BABEL_DEFAULT_LOCALE"]
+        )
+        cfg["RATELIMIT_STORAGE_URI"] = env.get(
+            "SURVEYAPP_RATELIMIT_STORAGE_URI", cfg["RATELIMIT_STORAGE_URI"]
+        )
+        secret = env.get("SURVEYAPP_SECRET_KEY")
+        if cfg["PRODUCTION"]:
+            if (
+                not secret
+                or secret.strip() in {"", "change-me", "dev", "secret"}
+                or len(secret) < 32
+            ):
+                raise ConfigError(
+                    "SURVEYAPP_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production"
+                )
+            cfg["SECRET_KEY"] = secret
+        else:
+            cfg["SECRET_KEY"] = secret or cfg["SECRET_KEY"] or instance_secret_key(instance_path)
+        return cfg
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"  # noqa: S105  # nosec
+    # Cheap hashing keeps the suite fast; production cost is pinned by its own test.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Route tests post forms without tokens; the CSRF tests turn it back on (csrf_on fixture).
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-surveyapp"
+
+
+CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
+
+
+def config_class(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("SURVEYAPP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"Unknown SURVEYAPP_ENV {name!r}; use one of {sorted(CONFIGS)}") from None

@@ -1,0 +1,656 @@
+"""Data for the demo organisation: made-up on purpose, used only by ``flask seed-demo``.
+
+"Pemerintah Kota Sukamaju" does not exist. Its organisation chart, people's names, titles,
+positions and ranks are here to look like a real Indonesian city government, so a demo feels
+familiar to HR staff, while every person and unit is fictional. Nothing here is real data.
+"""
+
+from __future__ import annotations
+
+CITY_NAME = "Pemerintah Kota Sukamaju"
+
+# Pemkot -> Perangkat Daerah -> Bidang / Bagian / Seksi / Kelurahan -> Seksi / Subbagian.
+ORG_TREE: dict = {
+    "code": "PEMKOT",
+    "name": "Pemerintah Kota Sukamaju",
+    "children": [
+        {
+            "code": "SETDA",
+            "name": "Sekretariat Daerah",
+            "children": [
+                {
+                    "code": "SETDA-PEM",
+                    "name": "Bagian Pemerintahan",
+                    "children": [
+                        {
+                            "code": "SETDA-PEM-OTDA",
+                            "name": "Subbagian Otonomi Daerah",
+                            "children": [],
+                        },
+                        {
+                            "code": "SETDA-PEM-KERJASAMA",
+                            "name": "Subbagian Kerja Sama",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "SETDA-HUKUM",
+                    "name": "Bagian Hukum",
+                    "children": [
+                        {
+                            "code": "SETDA-HUKUM-PUU",
+                            "name": "Subbagian Perundang-undangan",
+                            "children": [],
+                        },
+                        {
+                            "code": "SETDA-HUKUM-BANKUM",
+                            "name": "Subbagian Bantuan Hukum",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "SETDA-ORG",
+                    "name": "Bagian Organisasi",
+                    "children": [],
+                },
+                {
+                    "code": "SETDA-UMUM",
+                    "name": "Bagian Umum",
+                    "children": [
+                        {
+                            "code": "SETDA-UMUM-TUP",
+                            "name": "Subbagian Tata Usaha Pimpinan",
+                            "children": [],
+                        },
+                        {
+                            "code": "SETDA-UMUM-RT",
+                            "name": "Subbagian Rumah Tangga",
+                            "children": [],
+                        },
+                    ],
+                },
+            ],
+        },
+        {
+            "code": "DISKOMINFO",
+            "name": "Dinas Komunikasi dan Informatika",
+            "children": [
+                {
+                    "code": "DISKOMINFO-SEKRE",
+                    "name": "Sekretariat Dinas Komunikasi dan Informatika",
+                    "children": [
+                        {
+                            "code": "DISKOMINFO-SEKRE-UMPEG",
+                            "name": "Subbagian Umum dan Kepegawaian",
+                            "children": [],
+                        },
+                        {
+                            "code": "DISKOMINFO-SEKRE-KEU",
+                            "name": "Subbagian Perencanaan dan Keuangan",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "DISKOMINFO-IKP",
+                    "name": "Bidang Informasi dan Komunikasi Publik",
+                    "children": [],
+                },
+                {
+                    "code": "DISKOMINFO-APTIKA",
+                    "name": "Bidang Aplikasi Informatika",
+                    "children": [
+                        {
+                            "code": "DISKOMINFO-APTIKA-S1",
+                            "name": "Seksi Pengembangan Aplikasi",
+                            "children": [],
+                        },
+                        {
+                            "code": "DISKOMINFO-APTIKA-S2",
+                            "name": "Seksi Infrastruktur dan Jaringan",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "DISKOMINFO-SANDI",
+                    "name": "Bidang Statistik dan Persandian",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "DISDIK",
+            "name": "Dinas Pendidikan",
+            "children": [
+                {
+                    "code": "DISDIK-SEKRE",
+                    "name": "Sekretariat Dinas Pendidikan",
+                    "children": [],
+                },
+                {
+                    "code": "DISDIK-SD",
+                    "name": "Bidang Pembinaan Sekolah Dasar",
+                    "children": [
+                        {
+                            "code": "DISDIK-SD-KUR",
+                            "name": "Seksi Kurikulum dan Penilaian Sekolah Dasar",
+                            "children": [],
+                        },
+                        {
+                            "code": "DISDIK-SD-SARPRAS",
+                            "name": "Seksi Sarana dan Prasarana Sekolah Dasar",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "DISDIK-SMP",
+                    "name": "Bidang Pembinaan Sekolah Menengah Pertama",
+                    "children": [],
+                },
+                {
+                    "code": "DISDIK-GTK",
+                    "name": "Bidang Pendidik dan Tenaga Kependidikan",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "DINKES",
+            "name": "Dinas Kesehatan",
+            "children": [
+                {
+                    "code": "DINKES-SEKRE",
+                    "name": "Sekretariat Dinas Kesehatan",
+                    "children": [],
+                },
+                {
+                    "code": "DINKES-KESMAS",
+                    "name": "Bidang Kesehatan Masyarakat",
+                    "children": [
+                        {
+                            "code": "DINKES-KESMAS-GIZI",
+                            "name": "Seksi Kesehatan Keluarga dan Gizi",
+                            "children": [],
+                        },
+                        {
+                            "code": "DINKES-KESMAS-PROMKES",
+                            "name": "Seksi Promosi dan Pemberdayaan Masyarakat",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "DINKES-P2P",
+                    "name": "Bidang Pencegahan dan Pengendalian Penyakit",
+                    "children": [],
+                },
+                {
+                    "code": "DINKES-YANKES",
+                    "name": "Bidang Pelayanan Kesehatan",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "DPUPR",
+            "name": "Dinas Pekerjaan Umum dan Penataan Ruang",
+            "children": [
+                {
+                    "code": "DPUPR-SEKRE",
+                    "name": "Sekretariat Dinas Pekerjaan Umum dan Penataan Ruang",
+                    "children": [],
+                },
+                {
+                    "code": "DPUPR-BM",
+                    "name": "Bidang Bina Marga",
+                    "children": [
+                        {
+                            "code": "DPUPR-BM-BANGUN",
+                            "name": "Seksi Pembangunan Jalan dan Jembatan",
+                            "children": [],
+                        },
+                        {
+                            "code": "DPUPR-BM-PELIHARA",
+                            "name": "Seksi Pemeliharaan Jalan dan Jembatan",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "DPUPR-SDA",
+                    "name": "Bidang Sumber Daya Air",
+                    "children": [],
+                },
+                {
+                    "code": "DPUPR-TR",
+                    "name": "Bidang Penataan Ruang",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "DISDUKCAPIL",
+            "name": "Dinas Kependudukan dan Pencatatan Sipil",
+            "children": [
+                {
+                    "code": "DISDUKCAPIL-SEKRE",
+                    "name": "Sekretariat Dinas Kependudukan dan Pencatatan Sipil",
+                    "children": [],
+                },
+                {
+                    "code": "DISDUKCAPIL-DAFDUK",
+                    "name": "Bidang Pelayanan Pendaftaran Penduduk",
+                    "children": [
+                        {
+                            "code": "DISDUKCAPIL-DAFDUK-IDENTITAS",
+                            "name": "Seksi Identitas Penduduk",
+                            "children": [],
+                        },
+                        {
+                            "code": "DISDUKCAPIL-DAFDUK-PINDAH",
+                            "name": "Seksi Pindah Datang Penduduk",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "DISDUKCAPIL-CAPIL",
+                    "name": "Bidang Pelayanan Pencatatan Sipil",
+                    "children": [],
+                },
+                {
+                    "code": "DISDUKCAPIL-PIAK",
+                    "name": "Bidang Pengelolaan Informasi Administrasi Kependudukan",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "BKPSDM",
+            "name": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+            "children": [
+                {
+                    "code": "BKPSDM-SEKRE",
+                    "name": "Sekretariat Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+                    "children": [
+                        {
+                            "code": "BKPSDM-SEKRE-UMPEG",
+                            "name": "Subbagian Umum dan Kepegawaian",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "BKPSDM-PPI",
+                    "name": "Bidang Pengadaan, Pemberhentian, dan Informasi Kepegawaian",
+                    "children": [
+                        {
+                            "code": "BKPSDM-PPI-DATA",
+                            "name": "Subbidang Data dan Sistem Informasi Kepegawaian",
+                            "children": [],
+                        },
+                        {
+                            "code": "BKPSDM-PPI-PENGADAAN",
+                            "name": "Subbidang Pengadaan dan Pemberhentian",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "BKPSDM-MUTASI",
+                    "name": "Bidang Mutasi dan Promosi",
+                    "children": [],
+                },
+                {
+                    "code": "BKPSDM-BANGKOM",
+                    "name": "Bidang Pengembangan Kompetensi Aparatur",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "BAPPEDA",
+            "name": "Badan Perencanaan Pembangunan Daerah",
+            "children": [
+                {
+                    "code": "BAPPEDA-SEKRE",
+                    "name": "Sekretariat Badan Perencanaan Pembangunan Daerah",
+                    "children": [],
+                },
+                {
+                    "code": "BAPPEDA-EKO",
+                    "name": "Bidang Perekonomian dan Sumber Daya Alam",
+                    "children": [],
+                },
+                {
+                    "code": "BAPPEDA-PPM",
+                    "name": "Bidang Pemerintahan dan Pembangunan Manusia",
+                    "children": [],
+                },
+                {
+                    "code": "BAPPEDA-INFRA",
+                    "name": "Bidang Infrastruktur dan Kewilayahan",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "BPKAD",
+            "name": "Badan Pengelolaan Keuangan dan Aset Daerah",
+            "children": [
+                {
+                    "code": "BPKAD-SEKRE",
+                    "name": "Sekretariat Badan Pengelolaan Keuangan dan Aset Daerah",
+                    "children": [],
+                },
+                {
+                    "code": "BPKAD-ANGGARAN",
+                    "name": "Bidang Anggaran",
+                    "children": [],
+                },
+                {
+                    "code": "BPKAD-PERBEND",
+                    "name": "Bidang Perbendaharaan",
+                    "children": [
+                        {
+                            "code": "BPKAD-PERBEND-KAS",
+                            "name": "Subbidang Pengelolaan Kas Daerah",
+                            "children": [],
+                        },
+                        {
+                            "code": "BPKAD-PERBEND-BELANJA",
+                            "name": "Subbidang Belanja",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "BPKAD-ASET",
+                    "name": "Bidang Aset",
+                    "children": [
+                        {
+                            "code": "BPKAD-ASET-INV",
+                            "name": "Subbidang Penatausahaan dan Inventarisasi Aset",
+                            "children": [],
+                        },
+                    ],
+                },
+            ],
+        },
+        {
+            "code": "KEC-KOTA",
+            "name": "Kecamatan Kota",
+            "children": [
+                {
+                    "code": "KEC-KOTA-SEKRE",
+                    "name": "Sekretariat Kecamatan Kota",
+                    "children": [
+                        {
+                            "code": "KEC-KOTA-SEKRE-UMPEG",
+                            "name": "Subbagian Umum dan Kepegawaian",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "KEC-KOTA-PEM",
+                    "name": "Seksi Pemerintahan",
+                    "children": [],
+                },
+                {
+                    "code": "KEC-KOTA-KEL-KOTALAMA",
+                    "name": "Kelurahan Kota Lama",
+                    "children": [
+                        {
+                            "code": "KEC-KOTA-KEL-KOTALAMA-PEM",
+                            "name": "Seksi Pemerintahan dan Pelayanan Umum",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "KEC-KOTA-KEL-PASARBARU",
+                    "name": "Kelurahan Pasar Baru",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "KEC-UTARA",
+            "name": "Kecamatan Sukamaju Utara",
+            "children": [
+                {
+                    "code": "KEC-UTARA-SEKRE",
+                    "name": "Sekretariat Kecamatan Sukamaju Utara",
+                    "children": [],
+                },
+                {
+                    "code": "KEC-UTARA-TRANTIB",
+                    "name": "Seksi Ketenteraman dan Ketertiban Umum",
+                    "children": [],
+                },
+                {
+                    "code": "KEC-UTARA-KEL-SUKAMULYA",
+                    "name": "Kelurahan Sukamulya",
+                    "children": [
+                        {
+                            "code": "KEC-UTARA-KEL-SUKAMULYA-PEM",
+                            "name": "Seksi Pemerintahan dan Pelayanan Umum",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "KEC-UTARA-KEL-TANJUNGSARI",
+                    "name": "Kelurahan Tanjung Sari",
+                    "children": [],
+                },
+            ],
+        },
+        {
+            "code": "RSUD",
+            "name": "Rumah Sakit Umum Daerah Kota Sukamaju",
+            "children": [
+                {
+                    "code": "RSUD-TU",
+                    "name": "Bagian Tata Usaha",
+                    "children": [
+                        {
+                            "code": "RSUD-TU-UMPEG",
+                            "name": "Subbagian Umum dan Kepegawaian",
+                            "children": [],
+                        },
+                        {
+                            "code": "RSUD-TU-KEU",
+                            "name": "Subbagian Keuangan",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "RSUD-YANMED",
+                    "name": "Bidang Pelayanan Medis",
+                    "children": [],
+                },
+                {
+                    "code": "RSUD-KEP",
+                    "name": "Bidang Keperawatan",
+                    "children": [
+                        {
+                            "code": "RSUD-KEP-RANAP",
+                            "name": "Seksi Keperawatan Rawat Inap",
+                            "children": [],
+                        },
+                        {
+                            "code": "RSUD-KEP-RAJAL",
+                            "name": "Seksi Keperawatan Rawat Jalan",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "code": "RSUD-PENUNJANG",
+                    "name": "Bidang Penunjang Medis",
+                    "children": [],
+                },
+            ],
+        },
+    ],
+}
+
+FIRST_NAMES_MALE: tuple[str, ...] = (
+    # Javanese
+    "Agus", "Bambang", "Joko", "Slamet", "Sugeng", "Wahyu", "Teguh", "Heru", "Eko", "Dwi",
+    "Hartono", "Sutrisno", "Suparman", "Sugiarto", "Purnomo", "Supriyadi", "Suyanto", "Bayu",
+    "Dimas", "Yoga", "Adi", "Tri",
+    # Sundanese
+    "Asep", "Dadang", "Ujang", "Cecep", "Dede", "Aep", "Engkus", "Rangga", "Iwan",
+    # Muslim / general
+    "Ahmad", "Muhammad", "Rizki", "Fajar", "Arif", "Hendra", "Rudi", "Yusuf", "Hasan",
+    "Ilham", "Fauzan", "Ridwan", "Taufik", "Irfan", "Rahmat", "Fikri", "Hafiz",
+    # Minang
+    "Afrizal", "Syafrizal", "Yusrizal", "Efendi", "Zulfikar", "Hendri",
+    # Bugis / Makassar
+    "Andi", "Baharuddin", "Amiruddin", "Syamsul", "Hasanuddin", "Syarifuddin",
+    # Batak
+    "Parulian", "Togar", "Hotman", "Maruli", "Binsar", "Sahat",
+    # Christian
+    "Yohanes", "Petrus", "Stefanus", "Fransiskus", "Antonius", "Daniel", "Samuel", "Markus",
+    # Balinese
+    "I Wayan", "I Made", "I Nyoman", "I Ketut", "I Gede", "I Putu",
+)  # fmt: skip
+
+FIRST_NAMES_FEMALE: tuple[str, ...] = (
+    # Javanese
+    "Sri", "Endang", "Tuti", "Sumarni", "Suharti", "Winarti", "Rini", "Yuni", "Wulan",
+    "Lestari", "Ratna", "Retno", "Dyah", "Sulastri", "Wahyuni", "Puji",
+    # Sundanese
+    "Neneng", "Euis", "Imas", "Cucu", "Ai", "Enung", "Yeni", "Lilis", "Iis",
+    # Muslim / general
+    "Siti", "Dewi", "Ayu", "Putri", "Indah", "Nurul", "Fitri", "Dian", "Novi", "Yanti",
+    "Eka", "Intan", "Mega", "Nadia", "Anisa", "Aisyah", "Fatimah", "Nurhayati", "Rina",
+    "Desi", "Yulia", "Rahmawati", "Nur", "Annisa",
+    # Minang
+    "Rahmi", "Yusni", "Elvira", "Yulinar", "Fitriani",
+    # Bugis / Makassar
+    "Hasnah", "Hasnawati", "Nurhaedah", "Sitti", "Haerani",
+    # Batak
+    "Tiur", "Rosdiana", "Romauli", "Lamria", "Rosmawati",
+    # Christian
+    "Maria", "Theresia", "Magdalena", "Veronika", "Agnes", "Yohana", "Elisabeth",
+    "Kristina", "Debora",
+    # Balinese
+    "Ni Made", "Ni Luh", "Ni Wayan", "Ni Ketut", "Ni Komang",
+)  # fmt: skip
+
+LAST_NAMES: tuple[str, ...] = (
+    # Javanese / general
+    "Saputra", "Wijaya", "Hidayat", "Kusuma", "Pratama", "Santoso", "Setiawan", "Gunawan",
+    "Susanto", "Wibowo", "Nugroho", "Prasetyo", "Purnama", "Firmansyah", "Hakim", "Rahman",
+    "Kurniawan", "Hermawan", "Susilo", "Utomo", "Handoko", "Wicaksono", "Hartanto",
+    "Sulistyo", "Wardhana", "Yulianto", "Prabowo", "Setyawan", "Rahmadi", "Syahputra",
+    "Maulana", "Ramadhan", "Nurdin", "Hamzah", "Iskandar", "Sutanto", "Kartika",
+    # Sundanese
+    "Permana", "Sumantri", "Suryadi", "Ramdhani", "Sopandi", "Mulyana", "Sukmana",
+    "Suganda", "Hidayatullah",
+    # Batak
+    "Siregar", "Nasution", "Lubis", "Hasibuan", "Harahap", "Simanjuntak", "Sitompul",
+    "Panjaitan", "Pardede", "Manurung", "Sinaga", "Situmorang", "Hutapea", "Tampubolon",
+    "Simatupang", "Pohan", "Daulay", "Tambunan", "Ginting", "Sembiring", "Tarigan",
+    # Minang
+    "Tanjung", "Chaniago", "Koto", "Piliang", "Sikumbang", "Jambak",
+    # Manado / Ambon
+    "Sondakh", "Mandagi", "Lasut", "Rumengan", "Pangemanan", "Mamahit", "Latuconsina",
+    "Manuputty", "Tuasikal", "Pattinasarany",
+    # Chinese-Indonesian
+    "Halim", "Tjandra", "Gunadi", "Kurniadi", "Wirawan",
+    # Balinese
+    "Adnyana", "Suryawan", "Astawa", "Sudarsana", "Artawan",
+    # Arab-Indonesian
+    "Assegaf", "Alatas", "Al Habsyi",
+)  # fmt: skip
+
+TITLES_PREFIX: tuple[str, ...] = ("", "", "", "Drs. ", "Ir. ", "dr. ")
+
+TITLES_SUFFIX: tuple[str, ...] = (
+    "", "", "", "",
+    ", S.Kom.", ", S.E.", ", S.H.", ", S.Sos.", ", S.IP.", ", S.T.", ", S.Pd.", ", S.Ak.",
+    ", S.Kep., Ners", ", S.KM.", ", S.Farm.", ", A.Md.", ", A.Md.Kep.", ", S.Psi.",
+    ", M.Si.", ", M.M.", ", M.Kes.", ", M.T.", ", M.Pd.", ", S.E., M.Ak.", ", S.H., M.H.",
+)  # fmt: skip
+
+JABATAN: tuple[str, ...] = (
+    # Structural
+    "Kepala Dinas",
+    "Kepala Badan",
+    "Camat",
+    "Lurah",
+    "Sekretaris",
+    "Kepala Bidang",
+    "Kepala Bagian",
+    "Kepala Seksi",
+    "Kepala Subbagian Umum dan Kepegawaian",
+    # Functional: expert
+    "Analis Kebijakan Ahli Muda",
+    "Analis Kebijakan Ahli Pertama",
+    "Perencana Ahli Muda",
+    "Pranata Komputer Ahli Pertama",
+    "Pranata Komputer Ahli Muda",
+    "Analis Sumber Daya Manusia Aparatur Ahli Pertama",
+    "Analis Keuangan Pusat dan Daerah Ahli Pertama",
+    "Auditor Ahli Pertama",
+    "Pranata Hubungan Masyarakat Ahli Pertama",
+    "Arsiparis Ahli Pertama",
+    "Guru Ahli Pertama",
+    "Guru Ahli Muda",
+    "Dokter Ahli Pertama",
+    "Perawat Ahli Pertama",
+    "Bidan Ahli Pertama",
+    "Penyuluh Kesehatan Masyarakat Ahli Pertama",
+    "Teknik Jalan dan Jembatan Ahli Pertama",
+    "Administrator Database Kependudukan Ahli Pertama",
+    # Functional: skilled
+    "Perawat Terampil",
+    "Bidan Terampil",
+    "Pranata Komputer Terampil",
+    "Arsiparis Terampil",
+    "Pengelola Pengadaan Barang/Jasa Ahli Pertama",
+    # Executors (pelaksana)
+    "Pengadministrasi Umum",
+    "Pengadministrasi Perkantoran",
+    "Pengelola Keuangan",
+    "Pengelola Data",
+    "Pengelola Barang Milik Daerah",
+    "Penata Layanan Operasional",
+    "Operator Layanan Operasional",
+    "Pengolah Data dan Informasi",
+)
+
+GOLONGAN_PNS: tuple[str, ...] = (
+    # Repeats weight a random choice towards the ranks most ASN actually hold.
+    "II/a", "II/b", "II/c", "II/c", "II/d", "II/d",
+    "III/a", "III/a", "III/a", "III/b", "III/b", "III/b", "III/b",
+    "III/c", "III/c", "III/c", "III/d", "III/d", "III/d",
+    "IV/a", "IV/a", "IV/b", "IV/b", "IV/c", "IV/d", "IV/e",
+)  # fmt: skip
+
+GOLONGAN_PPPK: tuple[str, ...] = ("V", "VII", "IX", "X")
+
+
+def flatten(tree: dict) -> list[tuple[str, str, str | None, int]]:
+    """(code, name, parent_code, depth) for every unit, depth-first, parents before children.
+
+    The root has depth 0 and parent_code None.
+    """
+    rows: list[tuple[str, str, str | None, int]] = []
+    stack: list[tuple[dict, str | None, int]] = [(tree, None, 0)]
+    while stack:
+        node, parent_code, depth = stack.pop()
+        rows.append((node["code"], node["name"], parent_code, depth))
+        for child in reversed(node.get("children", [])):
+            stack.append((child, node["code"], depth + 1))
+    return rows

@@ -1,0 +1,94 @@
+"""Locale choice and local formats: Indonesian first, English second."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_decimal
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def tz_abbreviation() -> str:
+    """WIB/WITA/WIT for Indonesian zones, the zone name elsewhere."""
+    return {
+        "Asia/Jakarta": "WIB",
+        "Asia/Pontianak": "WIB",
+        "Asia/Makassar": "WITA",
+        "Asia/Jayapura": "WIT",
+    }.get(current_app.config["TIMEZONE"], current_app.config["TIMEZONE"])
+
+
+def format_datetime(value: datetime | None, fmt: str = "d MMMM y, HH.mm") -> str:
+    """3 Maret 2027, 09.14 WIB: in the instance time zone, with the zone's short name."""
+    if value is None:
+        return ""
+    locale = current_locale()
+    if locale.startswith("en"):
+        fmt = fmt.replace("HH.mm", "HH:mm")
+    text = babel_format_datetime(value, fmt, tzinfo=local_tz(), locale=locale)
+    return f"{text} {tz_abbreviation()}"
+
+
+def format_date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return babel_format_datetime(value, "d MMMM y", tzinfo=local_tz(), locale=current_locale())
+
+
+def format_number(value: float | None, decimals: int = 2) -> str:
+    """85,42 in Indonesian, 85.42 in English; rounding happens only here, for display."""
+    if value is None:
+        return "–"
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale=current_locale())
+
+
+def format_percent(fraction: float | None, decimals: int = 1) -> str:
+    if fraction is None:
+        return "–"
+    return format_number(fraction * 100, decimals) + " %"
+
+
+def register(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+    app.jinja_env.filters.update(
+        datetime=format_datetime,
+        date=format_date,
+        number=format_number,
+        percent=format_percent,
+    )
+
+    @app.context_processor
+    def _locale_context():
+        return {"current_locale": current_locale(), "languages": app.config["LANGUAGES"]}
+
+    @app.before_request
+    def _remember_request_locale():
+        # ?lang= is only honoured on GET pages, never changes state elsewhere.
+        lang = request.args.get("lang")
+        if request.method == "GET" and lang in app.config["LANGUAGES"]:
+            session["locale"] = lang

@@ -1,0 +1,65 @@
+"""Responses and their answers; one response per person and period, by the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+RESPONSE_DRAFT = "draft"
+RESPONSE_SUBMITTED = "submitted"
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (
+        sa.UniqueConstraint("period_id", "employee_id"),
+        sa.CheckConstraint("state IN ('draft', 'submitted')", name="state_known"),
+        sa.CheckConstraint(
+            "(state = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("periods.id", ondelete="RESTRICT"))
+    employee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("employees.id", ondelete="RESTRICT"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="RESTRICT"))
+    unit_path: Mapped[str] = mapped_column(sa.String(400))
+    state: Mapped[str] = mapped_column(sa.String(10), default=RESPONSE_DRAFT)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    period = relationship("Period")
+    employee = relationship("Employee")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+sa.Index("ix_responses_period_state_path", Response.period_id, Response.state, Response.unit_path)
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (
+        sa.UniqueConstraint("response_id", "item_id"),
+        # The exact range is the version's scale, checked by the service; this bound holds
+        # for every scale a version may have.
+        sa.CheckConstraint("value BETWEEN 0 AND 10", name="value_in_any_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id", ondelete="RESTRICT"), index=True)
+    value: Mapped[int]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    item = relationship("Item")

@@ -1,0 +1,354 @@
+"""The scoring rules of DESIGN.md "Scoring": numbers in, numbers out.
+
+Pure on purpose: no Flask, no database, standard library only, so that the rules can be read
+and tested on their own and the SQL aggregation can be checked against them. Every rule that
+a questionnaire version can change (scale, reverse keying, bands, weights, thresholds) comes in
+through `Rules`; nothing here hard-codes a version. Nothing is rounded: rounding is for display.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+VALUE_CODES: tuple[str, ...] = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")  # fixed BerAKHLAK order
+
+
+@dataclass(frozen=True)
+class Band:
+    """A named range of the 0-100 index, from `lower` (inclusive) up to the next band."""
+
+    lower: float
+    label_id: str
+    label_en: str
+
+    def label(self, locale: str) -> str:
+        """English for any "en..." locale; Indonesian otherwise, since it is the app's default."""
+        return self.label_en if (locale or "").lower().startswith("en") else self.label_id
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """One item of a version as far as scoring cares: its value and whether it is reversed."""
+
+    code: str
+    value_code: str
+    reverse: bool
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a questionnaire version says about scoring; never constants in code."""
+
+    scale_min: int
+    scale_max: int
+    items: tuple[ItemRule, ...]
+    bands: tuple[Band, ...]
+    weights: Mapping[str, float]
+    min_group_size: int
+    min_alpha_respondents: int = 30
+    min_seconds_per_item: float = 2.0
+
+    def __post_init__(self) -> None:
+        # A bad version must fail when it is loaded, not as a wrong number in a report.
+        _check_scale(self.scale_min, self.scale_max)
+        items = tuple(self.items)
+        seen: set[str] = set()
+        for item in items:
+            if item.code in seen:
+                raise ValueError(f"item code {item.code!r} appears twice")
+            seen.add(item.code)
+            if item.value_code not in VALUE_CODES:
+                raise ValueError(f"item {item.code!r} has unknown value code {item.value_code!r}")
+        weights = dict(self.weights)
+        for code, weight in weights.items():
+            if code not in VALUE_CODES:
+                raise ValueError(f"weight given for unknown value code {code!r}")
+            if not math.isfinite(weight) or weight < 0:
+                raise ValueError(f"weight of {code} must be a finite number >= 0, got {weight!r}")
+        if self.min_group_size < 0 or self.min_alpha_respondents < 0:
+            raise ValueError("minimum sizes must be >= 0")
+        if not math.isfinite(self.min_seconds_per_item) or self.min_seconds_per_item < 0:
+            raise ValueError("min_seconds_per_item must be a finite number >= 0")
+        # Own copies, so that a caller changing its list or dict later cannot change the rules.
+        object.__setattr__(self, "items", items)
+        object.__setattr__(self, "bands", tuple(self.bands))
+        object.__setattr__(self, "weights", weights)
+
+    @property
+    def value_codes(self) -> tuple[str, ...]:
+        """Values that have items, in BerAKHLAK order; a version may leave a value out."""
+        present = {item.value_code for item in self.items}
+        return tuple(code for code in VALUE_CODES if code in present)
+
+    def items_of(self, value_code: str) -> tuple[ItemRule, ...]:
+        """The value's items in questionnaire order."""
+        return tuple(item for item in self.items if item.value_code == value_code)
+
+
+DEFAULT_BANDS: tuple[Band, ...] = (
+    Band(85, "Sangat Baik", "Very good"),
+    Band(70, "Baik", "Good"),
+    Band(55, "Cukup", "Fair"),
+    Band(0, "Perlu Pengembangan", "Needs development"),
+)
+# Only a default for building new versions; scoring functions always take bands from Rules.
+
+
+def _check_scale(scale_min: int, scale_max: int) -> None:
+    if scale_max <= scale_min:
+        raise ValueError(f"scale {scale_min}-{scale_max}: maximum must be above minimum")
+
+
+def _check_answer(answer: int, scale_min: int, scale_max: int, code: str | None = None) -> None:
+    where = f" for item {code}" if code else ""
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        raise ValueError(f"answer{where} must be a whole number, got {answer!r}")
+    if not scale_min <= answer <= scale_max:
+        raise ValueError(f"answer {answer}{where} is outside the scale {scale_min}-{scale_max}")
+
+
+def item_score(answer: int, reverse: bool, scale_min: int, scale_max: int) -> int:
+    """The answer, or its mirror on the scale for a reverse-keyed item, so that high is good."""
+    _check_scale(scale_min, scale_max)
+    _check_answer(answer, scale_min, scale_max)
+    return scale_min + scale_max - answer if reverse else answer
+
+
+def value_index(mean: float, scale_min: int, scale_max: int) -> float:
+    """A mean item score moved onto 0-100, so that scales of 4, 5 or 7 points compare."""
+    _check_scale(scale_min, scale_max)
+    return (mean - scale_min) / (scale_max - scale_min) * 100
+
+
+def band_for(index: float | None, bands: Sequence[Band]) -> Band | None:
+    """The highest band whose lower bound the index reaches; bands may come in any order."""
+    if index is None:
+        return None
+    best: Band | None = None
+    for band in bands:
+        if index >= band.lower and (best is None or band.lower > best.lower):
+            best = band
+    return best
+
+
+def overall_index(value_indices: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """Weighted mean of the value indices; a value without a weight counts once."""
+    pairs = [(weights.get(code, 1.0), index) for code, index in value_indices.items()]
+    total_weight = math.fsum(weight for weight, _ in pairs)
+    if total_weight == 0:
+        raise ValueError("total weight of the values is 0: the overall index is undefined")
+    return math.fsum(weight * index for weight, index in pairs) / total_weight
+
+
+@dataclass(frozen=True)
+class PersonResult:
+    """One response's numbers: per value and overall, unrounded."""
+
+    value_means: dict[str, float]
+    value_indices: dict[str, float]
+    overall: float
+    band: Band | None
+
+    def value_band(self, value_code: str, bands: Sequence[Band]) -> Band | None:
+        return band_for(self.value_indices.get(value_code), bands)
+
+
+def _check_complete(answers: Mapping[str, int], rules: Rules) -> None:
+    known = {item.code for item in rules.items}
+    unknown = sorted(code for code in answers if code not in known)
+    if unknown:
+        raise ValueError(f"answers for items not in this version: {', '.join(unknown)}")
+    missing = [item.code for item in rules.items if item.code not in answers]
+    if missing:
+        raise ValueError(f"unanswered items: {', '.join(missing)}")
+
+
+def person_result(answers: Mapping[str, int], rules: Rules) -> PersonResult:
+    """Score one complete response (item code -> raw answer) under a version's rules."""
+    _check_complete(answers, rules)
+    lo, hi = rules.scale_min, rules.scale_max
+    means: dict[str, float] = {}
+    indices: dict[str, float] = {}
+    for code in rules.value_codes:
+        items = rules.items_of(code)
+        total = sum(
+            item_score(_answer(answers, item.code, lo, hi), item.reverse, lo, hi) for item in items
+        )
+        k = len(items)
+        means[code] = total / k
+        # The same number as value_index(mean), but from whole numbers with a single division,
+        # so an index that is exactly 85 comes out as 85.0 and not 84.99999999999999.
+        indices[code] = (total - k * lo) * 100 / (k * (hi - lo))
+    overall = overall_index(indices, rules.weights)
+    return PersonResult(means, indices, overall, band_for(overall, rules.bands))
+
+
+def _answer(answers: Mapping[str, int], code: str, lo: int, hi: int) -> int:
+    answer = answers[code]
+    _check_answer(answer, lo, hi, code)
+    return answer
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """n, mean and sample standard deviation (n - 1, like Excel STDEV.S and SQL stddev_samp)."""
+
+    n: int
+    mean: float | None
+    sd: float | None
+
+
+def aggregate(values: Iterable[float]) -> Aggregate:
+    xs = list(values)
+    n = len(xs)
+    if n == 0:
+        return Aggregate(0, None, None)
+    mean = math.fsum(xs) / n
+    if n < 2:
+        return Aggregate(n, mean, None)
+    # Two passes: the textbook one-pass formula loses digits when the spread is small.
+    variance = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
+    return Aggregate(n, mean, math.sqrt(variance))
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A unit's numbers; withheld when n < min_group_size and the period hides individuals."""
+
+    eligible: int
+    submitted: int
+    participation: float | None
+    values: dict[str, Aggregate]
+    overall: Aggregate | None
+    band: Band | None
+    withheld: bool
+
+
+def group_result(
+    people: Sequence[PersonResult], eligible: int, rules: Rules, hide_individuals: bool
+) -> GroupResult:
+    """Aggregate the person results of a unit; small groups are withheld so no one is exposed.
+
+    Participation is always shown: how many took part says nothing about what anyone answered.
+    """
+    if eligible < 0:
+        raise ValueError(f"eligible must be >= 0, got {eligible}")
+    submitted = len(people)
+    participation = submitted / eligible if eligible else None
+    if hide_individuals and submitted < rules.min_group_size:
+        return GroupResult(eligible, submitted, participation, {}, None, None, True)
+    values: dict[str, Aggregate] = {}
+    for code in rules.value_codes:
+        try:
+            values[code] = aggregate(person.value_indices[code] for person in people)
+        except KeyError:
+            raise ValueError(f"a person result has no index for value {code}") from None
+    overall = aggregate(person.overall for person in people)
+    band = band_for(overall.mean, rules.bands)
+    return GroupResult(eligible, submitted, participation, values, overall, band, False)
+
+
+def _sample_variance(xs: Sequence[float]) -> float:
+    mean = math.fsum(xs) / len(xs)
+    return math.fsum((x - mean) ** 2 for x in xs) / (len(xs) - 1)
+
+
+def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
+    """Internal consistency of items meant to measure one thing.
+
+    rows are respondents, columns items (already reverse-scored).
+    alpha = k/(k-1) * (1 - sum of item variances / variance of the totals), sample variances.
+    None where it is undefined: fewer than 2 items, fewer than 2 respondents, or no spread in
+    the totals.
+    """
+    n = len(rows)
+    k = len(rows[0]) if n else 0
+    if any(len(row) != k for row in rows):
+        raise ValueError("every respondent must have a score for every item")
+    if k < 2 or n < 2:
+        return None
+    totals = [math.fsum(row) for row in rows]
+    total_variance = _sample_variance(totals)
+    if total_variance == 0:
+        return None
+    item_variances = math.fsum(_sample_variance([row[j] for row in rows]) for j in range(k))
+    return k / (k - 1) * (1 - item_variances / total_variance)
+
+
+def alpha_for_value(
+    item_scores_by_person: Sequence[Mapping[str, int]], value_code: str, rules: Rules
+) -> float | None:
+    """Cronbach's alpha of one value's items; None below rules.min_alpha_respondents people.
+
+    Each mapping is one respondent's RAW answers (item code -> answer, as stored); this function
+    reverse-keys them, since alpha over unreversed items measures the wording, not the value.
+    Answers to items of other values are ignored, so a whole response can be passed.
+    """
+    if len(item_scores_by_person) < rules.min_alpha_respondents:
+        return None
+    items = rules.items_of(value_code)
+    lo, hi = rules.scale_min, rules.scale_max
+    rows = []
+    for answers in item_scores_by_person:
+        missing = [item.code for item in items if item.code not in answers]
+        if missing:
+            raise ValueError(f"unanswered items: {', '.join(missing)}")
+        rows.append(
+            [item_score(_answer(answers, i.code, lo, hi), i.reverse, lo, hi) for i in items]
+        )
+    return cronbach_alpha(rows)
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """What people actually ticked on one item: raw answers, not reverse-scored."""
+
+    n: int
+    mean: float | None
+    sd: float | None
+    counts: dict[int, int]
+
+
+def item_stats(raw_answers: Iterable[int], scale_min: int, scale_max: int) -> ItemStats:
+    """Counts carry every scale point, zeros included, so charts and tables line up."""
+    _check_scale(scale_min, scale_max)
+    answers = list(raw_answers)
+    counts = dict.fromkeys(range(scale_min, scale_max + 1), 0)
+    for answer in answers:
+        _check_answer(answer, scale_min, scale_max)
+        counts[answer] += 1
+    agg = aggregate(answers)
+    return ItemStats(agg.n, agg.mean, agg.sd, counts)
+
+
+@dataclass(frozen=True)
+class QualityFlags:
+    """Signs that a response was not read: hints for HR, never a reason to drop it."""
+
+    straight_lining: bool
+    too_fast: bool
+
+    def codes(self) -> list[str]:
+        return [name for name in ("straight_lining", "too_fast") if getattr(self, name)]
+
+
+def quality_flags(
+    answers: Mapping[str, int], duration_seconds: float | None, rules: Rules
+) -> QualityFlags:
+    """Flag one response. Raw answers are compared, so ticking 5 everywhere is flagged even
+    though the reverse items then score 1; an unknown duration is never too fast."""
+    raw = list(answers.values())
+    straight = len(raw) >= 2 and len(set(raw)) == 1
+    too_fast = duration_seconds is not None and duration_seconds < rules.min_seconds_per_item * len(
+        raw
+    )
+    return QualityFlags(straight, too_fast)
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Difference from the previous period; None when either side has no number."""
+    if current is None or previous is None:
+        return None
+    return current - previous

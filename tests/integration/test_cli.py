@@ -1,0 +1,80 @@
+"""The command line that other people's scripts rely on."""
+
+import re
+
+import sqlalchemy as sa
+
+from surveyapp.models import Employee, Period, Response
+from surveyapp.services import accounts
+
+LINE = re.compile(r"^demo-account (admin|hr|employee) (\d{18}) (\S+)$")
+
+
+def test_create_admin_reads_password_from_stdin(runner, session):
+    result = runner.invoke(
+        args=["create-admin", "--nip", "19800101 200501 1 001", "--name", "Admin Utama"],
+        input="Sandi-Admin-Kuat-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    admin = session.scalar(sa.select(Employee).where(Employee.nip == "198001012005011001"))
+    assert admin.is_admin and admin.name == "Admin Utama"
+    assert accounts.verify_secret(admin.password_hash, "Sandi-Admin-Kuat-1")
+
+
+def test_create_admin_refuses_weak_password_and_writes_nothing(runner, session):
+    result = runner.invoke(
+        args=["create-admin", "--nip", "198001012005011001", "--name", "X"], input="pendek\n"
+    )
+    assert result.exit_code != 0
+    assert "Password refused" in result.output
+    assert session.scalar(sa.select(sa.func.count(Employee.id))) == 0
+
+
+def test_create_admin_refuses_bad_nip(runner):
+    result = runner.invoke(
+        args=["create-admin", "--nip", "1980", "--name", "X"], input="Sandi-Admin-Kuat-1\n"
+    )
+    assert result.exit_code != 0 and "18 digits" in result.output
+
+
+def test_seed_demo_builds_a_realistic_org_and_prints_accounts(runner, session, app):
+    result = runner.invoke(args=["seed-demo", "--employees", "60", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    lines = [LINE.match(line) for line in result.output.strip().splitlines()]
+    assert all(lines) and [m.group(1) for m in lines] == ["admin", "hr", "employee"]
+    assert session.scalar(sa.select(sa.func.count(Employee.id))) == 60
+    periods = session.scalars(sa.select(Period).order_by(Period.opens_at)).all()
+    assert [p.state for p in periods] == ["closed", "open"]
+    employee = session.scalar(sa.select(Employee).where(Employee.nip == lines[2].group(2)))
+    states = {
+        r.period.state: r
+        for r in session.scalars(sa.select(Response).where(Response.employee_id == employee.id))
+    }
+    assert states["closed"].state == "submitted"
+    assert states["open"].state == "draft"
+    total = len(periods[1].version.items)
+    assert 0 < len(states["open"].answers) < total
+    # The printed passwords work.
+    client = app.test_client()
+    for match in lines:
+        response = client.post("/login", data={"nip": match.group(2), "password": match.group(3)})
+        assert response.status_code == 302
+        client.post("/logout")
+    # Answers vary: not everyone ticks the same.
+    values = session.scalars(sa.text("SELECT DISTINCT value FROM answers")).all()
+    assert len(values) >= 4
+
+
+def test_seed_demo_refuses_database_with_real_data(runner, org, session):
+    before = session.scalar(sa.select(sa.func.count(Employee.id)))
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "non-demo" in result.output
+    assert session.scalar(sa.select(sa.func.count(Employee.id))) == before
+
+
+def test_seed_demo_if_empty_prints_accounts_again(runner):
+    first = runner.invoke(args=["seed-demo", "--employees", "20"])
+    second = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert second.exit_code == 0
+    assert second.output == first.output
