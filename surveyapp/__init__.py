@@ -22,6 +22,10 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
         cls = config_class(config)
     app.config.update(cls.from_env(Path(app.instance_path)))
     app.config.update(overrides)
+    if app.config["PRODUCTION"] and (app.debug or app.config.get("TESTING")):
+        from .config import ConfigError
+
+        raise ConfigError("Debug and testing modes are never allowed in production (S14).")
 
     register_extensions(app)
     register_blueprints(app)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..nip import InvalidNip, normalise_nip
 from ..security import start_session
 from ..services import accounts
@@ -58,7 +58,12 @@ def password_errors(password: str, nip: str | None) -> list[str]:
     ]
 
 
+def _per_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_per_address_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -95,6 +100,7 @@ def logout():
 
 
 @bp.route("/activate", methods=["GET", "POST"])
+@limiter.limit(_per_address_limit, methods=["POST"])
 def activate():
     form = ActivationForm()
     errors: list[str] = []

@@ -36,7 +36,7 @@ def test_login_accepts_nip_with_spaces_or_dots(client, org, session, typed):
     assert org.employee.name in home
 
 
-def test_wrong_password_unknown_nip_and_inactive_account_get_the_same_message(
+def test_s08_wrong_password_unknown_nip_and_inactive_account_get_the_same_message(
     client, org, build, session
 ):
     inactive = build.employee(org.root, active=False)
@@ -56,7 +56,7 @@ def test_wrong_password_unknown_nip_and_inactive_account_get_the_same_message(
     assert len(failed) == 4
 
 
-def test_login_records_audit_and_starts_fresh_session(client, org, session):
+def test_s09_login_records_audit_and_starts_fresh_session(client, org, session):
     with client.session_transaction() as sess:
         sess["planted"] = "by-attacker"
     post_login(client, org.employee.nip, PASSWORD)
@@ -65,7 +65,7 @@ def test_login_records_audit_and_starts_fresh_session(client, org, session):
     assert session.scalar(sa.select(AuditLog).where(AuditLog.action == "login")) is not None
 
 
-def test_logout_is_post_only_and_ends_other_sessions(app, client, org):
+def test_s09_logout_is_post_only_and_ends_other_sessions(app, client, org):
     other_device = app.test_client()
     post_login(client, org.employee.nip, PASSWORD)
     post_login(other_device, org.employee.nip, PASSWORD)
@@ -87,7 +87,7 @@ def test_pages_need_login(client):
     "target",
     ["https://evil.example/", "//evil.example", "\\\\evil", "javascript:alert(1)", "/\\evil"],
 )
-def test_login_ignores_off_site_next(client, org, target):
+def test_s11_login_ignores_off_site_next(client, org, target):
     response = post_login(client, org.employee.nip, PASSWORD, next_url=target)
     assert response.headers["Location"] == "/"
 
@@ -128,7 +128,7 @@ def test_activation_sets_password_once(client, newcomer):
     assert WRONG_CODE in again.get_data(as_text=True)
 
 
-def test_expired_code_gets_the_same_message_as_a_wrong_one(client, newcomer, session):
+def test_s10_expired_code_gets_the_same_message_as_a_wrong_one(client, newcomer, session):
     person, code = newcomer
     person.activation_expires_at = utcnow() - timedelta(minutes=1)
     session.flush()
@@ -147,7 +147,7 @@ def test_expired_code_gets_the_same_message_as_a_wrong_one(client, newcomer, ses
         ("x{nip}", "tidak boleh memuat NIP"),
     ],
 )
-def test_weak_password_is_refused_and_code_stays_valid(client, newcomer, password, message):
+def test_s06_weak_password_is_refused_and_code_stays_valid(client, newcomer, password, message):
     person, code = newcomer
     text = activate(client, person.nip, code, password=password.format(nip=person.nip)).get_data(
         as_text=True
@@ -157,13 +157,13 @@ def test_weak_password_is_refused_and_code_stays_valid(client, newcomer, passwor
     assert activate(client, person.nip, code).status_code == 302
 
 
-def test_activation_codes_are_stored_hashed(newcomer):
+def test_s10_activation_codes_are_stored_hashed(newcomer):
     person, code = newcomer
     assert code not in (person.activation_code_hash or "")
     assert person.activation_code_hash.startswith("$argon2id$")
 
 
-def test_password_change_ends_other_sessions(app, client, org):
+def test_s09_password_change_ends_other_sessions(app, client, org):
     other = app.test_client()
     post_login(client, org.employee.nip, PASSWORD)
     post_login(other, org.employee.nip, PASSWORD)
@@ -180,7 +180,7 @@ def test_password_change_ends_other_sessions(app, client, org):
     assert other.get("/").status_code == 302
 
 
-def test_production_password_hash_cost_meets_owasp():
+def test_s06_production_password_hash_cost_meets_owasp():
     """argon2id with at least 19 MiB and t=2 (OWASP); we use 64 MiB, t=3."""
     from surveyapp.config import ProductionConfig
 

@@ -69,7 +69,7 @@ def test_healthz_reports_503_when_database_is_down(tmp_path):
     assert response.get_json() == {"status": "error", "database": "unavailable"}
 
 
-def test_security_headers_on_every_page(client):
+def test_s14_security_headers_on_every_page(client):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
@@ -79,7 +79,7 @@ def test_security_headers_on_every_page(client):
     assert "Server" not in response.headers
 
 
-def test_idle_session_expires_after_an_hour(employee_client, app):
+def test_s09_idle_session_expires_after_an_hour(employee_client, app):
     with employee_client.session_transaction() as sess:
         sess["seen_at"] -= 61 * 60
     response = employee_client.get("/")
@@ -87,13 +87,13 @@ def test_idle_session_expires_after_an_hour(employee_client, app):
     assert response.headers["Location"].startswith("/login")
 
 
-def test_session_ends_after_twelve_hours_even_when_active(employee_client):
+def test_s09_session_ends_after_twelve_hours_even_when_active(employee_client):
     with employee_client.session_transaction() as sess:
         sess["login_at"] -= 12 * 3600 + 1
     assert employee_client.get("/").status_code == 302
 
 
-def test_session_cookie_flags(client, org):
+def test_s09_session_cookie_flags(client, org):
     from tests.factories import PASSWORD
 
     response = client.post("/login", data={"nip": org.employee.nip, "password": PASSWORD})

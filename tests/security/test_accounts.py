@@ -1,0 +1,130 @@
+"""SECURITY.md S06-S10 beyond the route tests in tests/integration/test_auth.py."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from surveyapp.extensions import limiter
+from surveyapp.models import AuditLog
+from surveyapp.services import accounts
+from tests.factories import PASSWORD
+
+THROTTLED = "Terlalu banyak percobaan gagal untuk NIP ini"
+
+
+def post_login(client, nip, password):
+    return client.post("/login", data={"nip": nip, "password": password})
+
+
+def test_s06_password_is_stored_as_argon2id_not_plain(org):
+    stored = org.employee.password_hash
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    assert accounts.verify_secret(stored, PASSWORD)
+    assert not accounts.verify_secret(stored, PASSWORD + "x")
+
+
+def test_s07_sixth_failure_within_window_is_refused_even_with_right_password(client, org):
+    for _ in range(5):
+        assert post_login(client, org.employee.nip, "salah-sandi-123").status_code == 200
+    refused = post_login(client, org.employee.nip, PASSWORD)
+    assert refused.status_code == 429
+    assert THROTTLED in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still not logged in
+
+
+def test_s07_throttle_is_per_nip_and_heals(app, client, org):
+    for _ in range(5):
+        post_login(client, org.employee.nip, "salah-sandi-123")
+    # Another person on the same computer is not locked out by it.
+    assert post_login(app.test_client(), org.other.nip, PASSWORD).status_code == 302
+    # The window moves: once it has passed (cleared here), the owner gets in again.
+    with app.app_context():
+        accounts.reset_throttle(org.employee.nip)
+    assert post_login(client, org.employee.nip, PASSWORD).status_code == 302
+
+
+def test_s07_nip_typed_differently_counts_as_the_same_nip(client, org):
+    spaced = " ".join([org.employee.nip[:8], org.employee.nip[8:14], org.employee.nip[14:]])
+    dotted = ".".join([org.employee.nip[:8], org.employee.nip[8:14], org.employee.nip[14:]])
+    for typed in (org.employee.nip, spaced, dotted, spaced, dotted):
+        post_login(client, typed, "salah-sandi-123")
+    assert post_login(client, org.employee.nip, PASSWORD).status_code == 429
+
+
+@pytest.mark.no_transaction
+def test_s07_counter_is_shared_through_redis_across_workers(app):
+    """Two app instances (two gunicorn workers) share one counter when storage is Redis."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not answering at 127.0.0.1:6379")
+    uri = "redis://127.0.0.1:6379/15"
+    key = "s07-test-" + str(id(app))
+    from surveyapp import create_app
+
+    workers = [
+        create_app(
+            {
+                "ENV_NAME": "testing",
+                "RATELIMIT_STORAGE_URI": uri,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+        for _ in range(2)
+    ]
+    try:
+        for i in range(5):
+            with workers[i % 2].app_context():
+                accounts._note_failure(key)
+        with workers[1].app_context():
+            assert accounts.login_throttled(key)
+        with workers[0].app_context():
+            assert accounts.login_throttled(key)
+    finally:
+        with workers[0].app_context():
+            accounts.reset_throttle(key)
+
+
+def test_s07_one_address_cannot_walk_through_many_nips(app, client, build, org):
+    """Per-address limit on login POSTs (Flask-Limiter), on top of the per-NIP one."""
+    default = app.config["LOGIN_ADDRESS_LIMIT"]
+    app.config["LOGIN_ADDRESS_LIMIT"] = "3 per minute"
+    try:
+        codes = [
+            post_login(client, f"19850612201001{1100 + i:04d}", "salah-sandi-123").status_code
+            for i in range(4)
+        ]
+    finally:
+        limiter.reset()
+        app.config["LOGIN_ADDRESS_LIMIT"] = default
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3] == 429
+
+
+def test_s08_unknown_nip_still_pays_for_a_password_hash(client, org, monkeypatch):
+    """Timing: an unknown NIP verifies against a dummy hash, so it costs what a real one does."""
+    from argon2 import PasswordHasher
+
+    calls = []
+    original = PasswordHasher.verify
+
+    def counting_verify(self, stored, given):
+        calls.append(stored)
+        return original(self, stored, given)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    post_login(client, "199912312020121999", "salah-sandi-123")
+    post_login(client, org.employee.nip, "salah-sandi-123")
+    assert len(calls) == 2
+
+
+def test_s08_failed_logins_are_audited_without_the_password(client, org, session):
+    post_login(client, org.employee.nip, "rahasia-sekali-99")
+    entry = session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "login_failed").order_by(AuditLog.id.desc())
+    ).first()
+    assert entry is not None
+    assert "rahasia-sekali-99" not in repr(entry.__dict__)
