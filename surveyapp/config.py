@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_FILE = "secret_key"  # noqa: S105  (a file name)
+DEFAULT_SECRET_FILE = "secret_key"  # a file name, not a secret  # noqa: S105  # nosec B105
 
 
 class ConfigError(RuntimeError):

@@ -111,7 +111,7 @@ def _person_name(rng: random.Random, gender: str) -> str:
 def seed(employees: int = 200, seed_value: int = 2026) -> list[DemoAccount]:
     """Build the demo organisation, people, a closed and an open period with responses."""
     check_empty()
-    rng = random.Random(seed_value)
+    rng = random.Random(seed_value)  # reproducible demo data, not a secret  # nosec B311
     version = db.session.scalar(
         sa.select(QuestionnaireVersion)
         .join(Questionnaire)
