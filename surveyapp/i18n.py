@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, session
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 
 from .extensions import babel
@@ -73,6 +73,20 @@ def format_percent(fraction: float | None, decimals: int = 1) -> str:
     return format_number(fraction * 100, decimals) + " %"
 
 
+def days_left(deadline: datetime | None, now: datetime | None = None) -> str:
+    """ "3 hari lagi" / "3 days left"; "hari ini" on the last day, counted in local days."""
+    if deadline is None:
+        return ""
+    tz = local_tz()
+    now = now or datetime.now(UTC)
+    days = (deadline.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if days < 0:
+        return gettext("closed")
+    if days == 0:
+        return gettext("last day today")
+    return ngettext("%(num)d day left", "%(num)d days left", days)
+
+
 def register(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
     app.jinja_env.filters.update(
@@ -80,15 +94,9 @@ def register(app: Flask) -> None:
         date=format_date,
         number=format_number,
         percent=format_percent,
+        days_left=days_left,
     )
 
     @app.context_processor
     def _locale_context():
         return {"current_locale": current_locale(), "languages": app.config["LANGUAGES"]}
-
-    @app.before_request
-    def _remember_request_locale():
-        # ?lang= is only honoured on GET pages, never changes state elsewhere.
-        lang = request.args.get("lang")
-        if request.method == "GET" and lang in app.config["LANGUAGES"]:
-            session["locale"] = lang

@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import BaseForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BaseForm):
     nip = StringField(_l("NIP"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
 
 
-class ActivationForm(FlaskForm):
+class ActivationForm(BaseForm):
     nip = StringField(_l("NIP"), validators=[DataRequired(), Length(max=40)])
     code = StringField(_l("Activation code"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
@@ -20,7 +21,7 @@ class ActivationForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
