@@ -1,0 +1,111 @@
+"""S01: who gets what on every route. The test walks `app.url_map`, so a route added without
+an entry in MATRIX fails the suite until someone decides who may use it.
+
+Levels: "public" (anyone), "user" (any logged-in person), "hr" (HR officers and admins),
+"admin" (admins only). A refused logged-in user gets 403; an anonymous visitor is sent to
+the login page (302), or gets 401 on JSON endpoints. An entry may give explicit codes per
+role instead of a level, as {"anonymous": 302, "employee": 404, ...}.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from surveyapp import create_app
+
+ROLES = ("anonymous", "employee", "hr", "admin")
+REFUSED = {"employee": 403, "hr": 403, "admin": 403}
+
+MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
+    "static": {"GET": "public"},
+    "health.healthz": {"GET": "public"},
+    "auth.login": {"GET": "public", "POST": "public"},
+    "auth.activate": {"GET": "public", "POST": "public"},
+    "auth.logout": {"POST": "public"},
+    "auth.set_locale": {"POST": "public"},
+    "auth.change_password": {"GET": "user", "POST": "user"},
+    "survey.home": {"GET": "user"},
+    "hr.home": {"GET": "hr"},
+    "admin.home": {"GET": "admin"},
+}
+
+# Values for URL arguments, taken from the `world` the test builds.
+ARGUMENTS = {
+    "filename": lambda w: "css/app.css",
+    "period_code": lambda w: w["period"].code,
+    "period_id": lambda w: w["period"].id,
+    "page": lambda w: 1,
+    "unit_id": lambda w: w["org"].dinas_a.id,
+    "unit_code": lambda w: w["org"].dinas_a.code,
+    "employee_id": lambda w: w["org"].employee.id,
+    "version_id": lambda w: w["period"].version.id,
+}
+
+ALLOWED = "allowed"
+
+
+def expected(level, role: str):
+    if isinstance(level, dict):
+        return level[role]
+    if level == "public":
+        return ALLOWED
+    if role == "anonymous":
+        return 302
+    allowed_roles = {"user": ROLES[1:], "hr": ("hr", "admin"), "admin": ("admin",)}[level]
+    return ALLOWED if role in allowed_roles else REFUSED[role]
+
+
+def _rules():
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, rule
+
+
+ALL_ROUTES = sorted({(endpoint, method) for endpoint, method, _ in _rules()})
+
+
+def test_s01_every_route_has_an_entry():
+    missing = [
+        f"{endpoint} {method}"
+        for endpoint, method in ALL_ROUTES
+        if method not in MATRIX.get(endpoint, {})
+    ]
+    assert not missing, "routes without an S01 entry: " + ", ".join(missing)
+
+
+@pytest.fixture
+def world(build, org):
+    period = build.period([org.root])
+    build.response(period, org.employee, submitted=False)
+    return {"org": org, "period": period}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "method"), ALL_ROUTES)
+def test_s01_role_matrix(app, world, login, endpoint, method, role):
+    level = MATRIX.get(endpoint, {}).get(method)
+    if level is None:
+        pytest.fail(f"{endpoint} {method} has no entry in MATRIX")
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    missing_args = [a for a in rule.arguments if a not in ARGUMENTS]
+    assert not missing_args, f"add values for {missing_args} to ARGUMENTS"
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **{a: ARGUMENTS[a](world) for a in rule.arguments})
+    client = app.test_client()
+    people = {"employee": world["org"].employee, "hr": world["org"].hr_a}
+    people["admin"] = world["org"].admin
+    if role != "anonymous":
+        login(people[role], client)
+    response = client.open(url, method=method, data={})
+    want = expected(level, role)
+    if want == ALLOWED:
+        assert response.status_code not in (401, 403, 404, 405, 500), (
+            f"{role} {method} {url} -> {response.status_code}"
+        )
+    else:
+        assert response.status_code == want, f"{role} {method} {url} -> {response.status_code}"
+        if want == 302:
+            assert "/login" in response.headers["Location"]
