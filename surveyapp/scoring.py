@@ -97,6 +97,28 @@ class Rules:
         }
 
     @cached_property
+    def value_plan(self) -> tuple[tuple[str, int, int, int, int, float], ...]:
+        """Per value with items: (code, k items, lowest total k*min, highest total k*max,
+        k*(max-min), weight); what scoring a person needs, worked out once per version."""
+        lo, hi = self.scale_min, self.scale_max
+        plan = []
+        for code in self.value_codes:
+            k = len(self.items_of(code))
+            plan.append((code, k, k * lo, k * hi, k * (hi - lo), self.weights.get(code, 1.0)))
+        return tuple(plan)
+
+    @cached_property
+    def value_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Each unordered pair of values with items once, squares included (see Moments)."""
+        codes = self.value_codes
+        return tuple((a, b) for i, a in enumerate(codes) for b in codes[i:])
+
+    @cached_property
+    def overall_plan(self) -> _OverallPlan:
+        """The overall index as whole-number coefficients of the u's (see moments_aggregates)."""
+        return _overall_plan(self)
+
+    @cached_property
     def total_weight(self) -> float:
         """Sum of the weights of the values that have items, as overall_index adds them."""
         return math.fsum(self.weights.get(code, 1.0) for code in self.value_codes)
@@ -211,22 +233,26 @@ def person_from_totals(totals: Mapping[str, int], rules: Rules) -> PersonResult:
     """Score one response from its per-value sums of item scores (reverse keying applied).
 
     This is how the database's GROUP BY hands a person over; person_result comes here too,
-    so there is one place for the arithmetic.
+    so there is one place for the arithmetic. Index as in index_from_total, overall as in
+    overall_index (the same operations in the same order, so the same floats), band by band_for.
     """
-    lo, hi = rules.scale_min, rules.scale_max
     means: dict[str, float] = {}
     indices: dict[str, float] = {}
-    for code in rules.value_codes:
-        k = len(rules.items_of(code))
+    weighted = []
+    for code, k, low, high, span, weight in rules.value_plan:
         try:
             total = totals[code]
         except KeyError:
             raise ValueError(f"no total for value {code}") from None
-        if not k * lo <= total <= k * hi:
-            raise ValueError(f"total {total} of value {code} is outside {k * lo}-{k * hi}")
+        if not low <= total <= high:
+            raise ValueError(f"total {total} of value {code} is outside {low}-{high}")
         means[code] = total / k
-        indices[code] = index_from_total(total, k, lo, hi)
-    overall = overall_index(indices, rules.weights)
+        index = (total - low) * 100 / span
+        indices[code] = index
+        weighted.append(weight * index)
+    if rules.total_weight == 0:
+        raise ValueError("total weight of the values is 0: the overall index is undefined")
+    overall = math.fsum(weighted) / rules.total_weight
     return PersonResult(means, indices, overall, band_for(overall, rules.bands))
 
 
@@ -397,20 +423,21 @@ def item_stats_from_counts(counts: Mapping[int, int], scale_min: int, scale_max:
 
 
 def _aggregate_from_sums(
-    n: int, total: int, squares: int, scale: Fraction = Fraction(1)
+    n: int, total: int, squares: int, numerator: int = 1, denominator: int = 1
 ) -> Aggregate:
-    """n, mean and sample SD of numbers x = scale * u, given n, sum(u) and sum(u*u) of integers.
+    """n, mean and sample SD of numbers x = u * numerator / denominator, given n, sum(u) and
+    sum(u*u) of integers u.
 
-    Exact rational arithmetic with one rounding at the end: the one-pass formula is only unsafe
-    in floating point, not in whole numbers.
+    Whole-number arithmetic with one rounding at the end (Python's int / int is correctly
+    rounded): the one-pass formula is only unsafe in floating point, not in whole numbers.
     """
     if n == 0:
         return Aggregate(0, None, None)
-    mean = float(scale * total / n)
+    mean = numerator * total / (denominator * n)
     if n < 2:
         return Aggregate(n, mean, None)
-    variance = scale * scale * Fraction(n * squares - total * total, n * (n - 1))
-    return Aggregate(n, mean, math.sqrt(variance))
+    spread = numerator * numerator * (n * squares - total * total)
+    return Aggregate(n, mean, math.sqrt(spread / (denominator * denominator * n * (n - 1))))
 
 
 def alpha_from_sums(
@@ -477,47 +504,55 @@ class Moments:
 
 def value_pairs(rules: Rules) -> list[tuple[str, str]]:
     """The (v, w) pairs Moments.products holds: each unordered pair once, squares included."""
-    codes = rules.value_codes
-    return [(a, b) for i, a in enumerate(codes) for b in codes[i:]]
+    return list(rules.value_pairs)
 
 
-def _index_scales(rules: Rules) -> dict[str, Fraction]:
-    # value index = u * 100 / (k * (max - min)): an exact multiple of u per value.
-    span = rules.scale_max - rules.scale_min
-    return {code: Fraction(100, len(rules.items_of(code)) * span) for code in rules.value_codes}
+@dataclass(frozen=True)
+class _OverallPlan:
+    """overall index = sum over values of coefficient_v * u_v / denominator, in whole numbers:
+    coefficient_v / denominator = weight_v / total weight * 100 / (k_v * (max - min)) exactly
+    (the float weights are binary fractions, so they are exact rationals)."""
+
+    coefficients: dict[str, int]
+    denominator: int
+
+
+def _overall_plan(rules: Rules) -> _OverallPlan:
+    if rules.total_weight == 0:
+        raise ValueError("total weight of the values is 0: the overall index is undefined")
+    total = Fraction(rules.total_weight)
+    exact = {
+        code: Fraction(weight) / total * Fraction(100, span)
+        for code, _k, _low, _high, span, weight in rules.value_plan
+    }
+    denominator = math.lcm(*(c.denominator for c in exact.values()))
+    return _OverallPlan({code: int(c * denominator) for code, c in exact.items()}, denominator)
 
 
 def moments_aggregates(moments: Moments, rules: Rules) -> tuple[dict[str, Aggregate], Aggregate]:
-    """n, mean and SD of each value index and of the overall index of the group."""
+    """n, mean and SD of each value index and of the overall index of the group.
+
+    A value index is u * 100 / (k * (max - min)); the overall index is linear in the u's, so its
+    sum comes from the sums and its sum of squares is a quadratic form in the products.
+    """
     n = moments.n
-    scales = _index_scales(rules)
+    sums, products = moments.sums, moments.products
     values = {
-        code: _aggregate_from_sums(
-            n, moments.sums.get(code, 0), moments.products.get((code, code), 0), scales[code]
-        )
-        for code in rules.value_codes
+        code: _aggregate_from_sums(n, sums.get(code, 0), products.get((code, code), 0), 100, span)
+        for code, _k, _low, _high, span, _w in rules.value_plan
     }
-    # overall = sum over values of c_v * u_v with c_v = weight_v / total weight * scale_v: its
-    # sum is linear in the sums, its sum of squares a quadratic form in the products.
-    total_weight = rules.total_weight
-    if total_weight == 0:
-        raise ValueError("total weight of the values is 0: the overall index is undefined")
-    c = {
-        code: Fraction(rules.weights.get(code, 1.0)) / Fraction(total_weight) * scales[code]
-        for code in rules.value_codes
-    }
+    plan = rules.overall_plan
+    a, d = plan.coefficients, plan.denominator
     if n == 0:
         return values, Aggregate(0, None, None)
-    overall_sum = sum(c[v] * moments.sums.get(v, 0) for v in rules.value_codes)
-    mean = float(overall_sum / n)
+    mean = sum(a[v] * sums.get(v, 0) for v in a) / (d * n)
     if n < 2:
         return values, Aggregate(n, mean, None)
-    spread = Fraction(0)  # n * sum (x - mean)^2 = n * sum x^2 - (sum x)^2
-    for a, b in value_pairs(rules):
-        term = n * moments.products.get((a, b), 0) - moments.sums.get(a, 0) * moments.sums.get(b, 0)
-        spread += (1 if a == b else 2) * c[a] * c[b] * term
-    variance = spread / (n * (n - 1))
-    return values, Aggregate(n, mean, math.sqrt(max(variance, Fraction(0))))
+    spread = 0  # n * sum (x - mean)^2 * d^2 = sum over pairs a_v a_w (n S_vw - s_v s_w)
+    for v, w in rules.value_pairs:
+        term = n * products.get((v, w), 0) - sums.get(v, 0) * sums.get(w, 0)
+        spread += (1 if v == w else 2) * a[v] * a[w] * term
+    return values, Aggregate(n, mean, math.sqrt(max(spread, 0) / (d * d * n * (n - 1))))
 
 
 def group_from_moments(
