@@ -233,17 +233,25 @@ def person_from_totals(totals: Mapping[str, int], rules: Rules) -> PersonResult:
     """Score one response from its per-value sums of item scores (reverse keying applied).
 
     This is how the database's GROUP BY hands a person over; person_result comes here too,
-    so there is one place for the arithmetic. Index as in index_from_total, overall as in
-    overall_index (the same operations in the same order, so the same floats), band by band_for.
+    so there is one place for the arithmetic.
     """
+    try:
+        ordered = [totals[code] for code in rules.value_codes]
+    except KeyError as missing:
+        raise ValueError(f"no total for value {missing.args[0]}") from None
+    return person_from_total_list(ordered, rules)
+
+
+def person_from_total_list(totals: Sequence[int], rules: Rules) -> PersonResult:
+    """person_from_totals with the totals in the order of rules.value_codes: the hot path of a
+    report over a whole organisation. Index as in index_from_total, overall as in overall_index
+    (the same operations in the same order, so the same floats), band as in band_for."""
+    if len(totals) != len(rules.value_plan):
+        raise ValueError(f"expected {len(rules.value_plan)} value totals, got {len(totals)}")
     means: dict[str, float] = {}
     indices: dict[str, float] = {}
     weighted = []
-    for code, k, low, high, span, weight in rules.value_plan:
-        try:
-            total = totals[code]
-        except KeyError:
-            raise ValueError(f"no total for value {code}") from None
+    for (code, k, low, high, span, weight), total in zip(rules.value_plan, totals, strict=True):
         if not low <= total <= high:
             raise ValueError(f"total {total} of value {code} is outside {low}-{high}")
         means[code] = total / k

@@ -112,6 +112,10 @@ class _Totals:
             bit += span.bit_length()
         self.packed = bit <= PACK_BITS
         self.shifts = shifts
+        self.fields = [
+            (shifts[code], (1 << span.bit_length()) - 1, low)
+            for code, _k, low, _high, span, _w in self.plan
+        ]
         above_floor = sa.case(
             (Item.reverse, sa.literal(hi) - Answer.value), else_=Answer.value - lo
         )
@@ -132,18 +136,13 @@ class _Totals:
                 for c in shifts
             ]
 
-    def totals(self, values) -> dict[str, int]:
-        """Python: the per-value totals of one response from its row's columns."""
+    def totals(self, values) -> list[int]:
+        """Python: the per-value totals of one response (in rules.value_codes order) from its
+        row's columns."""
         if self.packed:
             packed = int(values[0])
-            return {
-                code: ((packed >> self.shifts[code]) & ((1 << span.bit_length()) - 1)) + low
-                for code, _k, low, _high, span, _w in self.plan
-            }
-        return {
-            code: int(u) + low
-            for (code, _k, low, _high, _span, _w), u in zip(self.plan, values, strict=True)
-        }
+            return [((packed >> shift) & mask) + low for shift, mask, low in self.fields]
+        return [int(u) + low for (_shift, _mask, low), u in zip(self.fields, values, strict=True)]
 
     def u_columns(self, per_response) -> dict[str, sa.ColumnElement]:
         """SQL: u_v of each row of a per-response subquery made with these columns."""
@@ -223,7 +222,7 @@ def person_results(
     )
     if employee_id is not None:
         query = query.where(Response.employee_id == employee_id)
-    person_from_totals = scoring.person_from_totals
+    person_from_totals = scoring.person_from_total_list
     flags_from = scoring.quality_flags_from_summary
     results: dict[int, PersonIndices] = {}
     for row in db.session.execute(query):
