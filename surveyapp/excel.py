@@ -64,6 +64,7 @@ class UnitLine:
     overall: float | None
     band: str | None
     withheld: bool = False
+    unit_id: int | None = None  # for links on the results page; the workbook ignores it
 
 
 @dataclass(frozen=True)

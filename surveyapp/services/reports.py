@@ -13,17 +13,35 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, gettext
 
-from ..excel import STATUS_DRAFT, STATUS_NOT_STARTED, NonRespondentLine
+from .. import scoring
+from ..excel import (
+    STATUS_DRAFT,
+    STATUS_NOT_STARTED,
+    STATUS_SUBMITTED,
+    BandLine,
+    ItemLine,
+    NonRespondentLine,
+    PersonLine,
+    Report,
+    TrendPoint,
+    UnitLine,
+    ValueHeading,
+)
 from ..extensions import db
+from ..i18n import tz_abbreviation
 from ..models import (
     PERIOD_DRAFT,
     RESPONSE_SUBMITTED,
     Employee,
     Period,
     PeriodUnit,
+    QuestionnaireVersion,
     Response,
     RosterEntry,
+    utcnow,
 )
 from . import audit, org
 from .participation import UnitParticipation, participation
@@ -82,6 +100,25 @@ def scope_for(user: Employee, period: Period, unit_id: int | None) -> Scope:
     )
     if unit is None or not org.can_see_path(user, unit.path):
         raise NotVisible
+    return Scope(unit.path, unit.code, unit.name, unit.unit_id)
+
+
+def period_by_code(code: str) -> Period:
+    """For the command line, which is trusted with every period and unit."""
+    period = db.session.scalar(sa.select(Period).where(Period.code == code))
+    if period is None or period.state == PERIOD_DRAFT:
+        raise NotVisible(code)
+    return period
+
+
+def scope_by_code(period: Period, unit_code: str | None) -> Scope:
+    if unit_code is None:
+        return _whole_period(period)
+    unit = db.session.scalar(
+        sa.select(PeriodUnit).where(PeriodUnit.period_id == period.id, PeriodUnit.code == unit_code)
+    )
+    if unit is None:
+        raise NotVisible(unit_code)
     return Scope(unit.path, unit.code, unit.name, unit.unit_id)
 
 
@@ -245,3 +282,334 @@ def record_download(
         after={"kind": kind, "unit": scope.code, "file": filename},
         ip=ip,
     )
+
+
+# The workbook and the unit results page ---------------------------------------------------------
+TREND_PERIODS = 5  # earlier periods of the same questionnaire shown in the trend chart
+
+
+def _band_label(band, locale: str) -> str | None:
+    return band.label(locale) if band is not None else None
+
+
+def _value_headings(version, locale: str) -> list[ValueHeading]:
+    seen: dict[str, ValueHeading] = {}
+    for item in version.items:
+        value = item.core_value
+        seen.setdefault(value.code, ValueHeading(value.code, value.name(locale)))
+    return [seen[code] for code in scoring.VALUE_CODES if code in seen]
+
+
+def _unit_line(result, locale: str, depth: int) -> UnitLine:
+    withheld = bool(result.withheld)
+    return UnitLine(
+        code=result.code,
+        name=result.name,
+        depth=depth,
+        eligible=result.eligible,
+        submitted=result.submitted,
+        participation=result.participation,
+        indices={} if withheld else {code: agg.mean for code, agg in result.values.items()},
+        overall=None if withheld or result.overall is None else result.overall.mean,
+        band=None if withheld else _band_label(result.band, locale),
+        withheld=withheld,
+        unit_id=result.unit_id,
+    )
+
+
+def _item_lines(version, stats, locale: str, withheld: bool) -> list[ItemLine]:
+    lines = []
+    for item in version.items:
+        stat = stats.get(item.code)
+        if withheld or stat is None:
+            lines.append(
+                ItemLine(
+                    item.code,
+                    item.core_value.code,
+                    item.text(locale),
+                    item.reverse,
+                    0,
+                    None,
+                    None,
+                    {},
+                )
+            )
+            continue
+        lines.append(
+            ItemLine(
+                item.code,
+                item.core_value.code,
+                item.text(locale),
+                item.reverse,
+                stat.n,
+                stat.mean,
+                stat.sd,
+                dict(stat.counts),
+            )
+        )
+    return lines
+
+
+def _earlier_periods(period: Period) -> list[Period]:
+    """Closed periods of the same questionnaire that opened before this one, oldest first."""
+    version = period.version
+    earlier = db.session.scalars(
+        sa.select(Period)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
+            Period.id != period.id,
+            Period.state != PERIOD_DRAFT,
+            Period.opens_at < period.opens_at,
+        )
+        .order_by(Period.opens_at.desc())
+        .limit(TREND_PERIODS)
+    )
+    return list(reversed(list(earlier)))
+
+
+def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
+    """One scope result per earlier period: a handful of periods, never a query per unit."""
+    from . import results
+
+    points = []
+    for earlier in _earlier_periods(period):
+        result = results.scope_result(earlier, scope.path)
+        if result.withheld or result.overall is None:
+            continue
+        indices = {code: agg.mean for code, agg in result.values.items()}
+        points.append(TrendPoint(earlier.name, indices, result.overall.mean))
+    if points and not current.withheld:
+        points.append(TrendPoint(period.name, current.indices, current.overall))
+    return points
+
+
+def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[PersonLine]:
+    """Every eligible person of the scope with their own numbers, streamed from the roster."""
+    from . import results
+
+    indices = results.person_results(period, scope.path)
+    unit = sa.orm.aliased(PeriodUnit)
+    query = (
+        sa.select(
+            Employee.id,
+            Employee.nip,
+            Employee.name,
+            unit.name,
+            Employee.jabatan,
+            Employee.golongan,
+            Response.state,
+            Response.submitted_at,
+        )
+        .select_from(RosterEntry)
+        .join(Employee, Employee.id == RosterEntry.employee_id)
+        .join(
+            unit,
+            sa.and_(unit.period_id == RosterEntry.period_id, unit.unit_id == RosterEntry.unit_id),
+        )
+        .outerjoin(
+            Response,
+            sa.and_(
+                Response.period_id == RosterEntry.period_id,
+                Response.employee_id == RosterEntry.employee_id,
+            ),
+        )
+        .where(RosterEntry.period_id == period.id)
+        .order_by(unit.path, Employee.name, Employee.nip)
+        .execution_options(yield_per=2000)
+    )
+    if scope.path is not None:
+        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    for row in db.session.execute(query):
+        person = indices.get(row[0]) if row[6] == RESPONSE_SUBMITTED else None
+        status = {None: STATUS_NOT_STARTED, RESPONSE_SUBMITTED: STATUS_SUBMITTED}.get(
+            row[6], STATUS_DRAFT
+        )
+        yield PersonLine(
+            nip=row[1],
+            name=row[2],
+            unit=row[3],
+            jabatan=row[4],
+            golongan=row[5],
+            status=status,
+            submitted_at=row[7],
+            indices=dict(person.value_indices) if person else {},
+            overall=person.overall if person else None,
+            band=_band_label(person.band, locale) if person else None,
+            flags=tuple(person.flags) if person else (),
+        )
+
+
+def _roster_count(period: Period, scope: Scope) -> int:
+    query = sa.select(sa.func.count(RosterEntry.id)).where(RosterEntry.period_id == period.id)
+    if scope.path is not None:
+        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    return db.session.scalar(query)
+
+
+def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, locale: str) -> Report:
+    """Gather the workbook's numbers from services/results.py; excel.write_report formats them."""
+    from . import results
+
+    version = period.version
+    rules = results.rules_for(version)
+    unit_results = results.unit_results(period, scope.path)
+    base = min((r.depth for r in unit_results), default=0)
+    units = [_unit_line(r, locale, r.depth - base) for r in unit_results]
+    total = _unit_line(results.scope_result(period, scope.path), locale, 0)
+    stats = results.item_statistics(period, scope.path)
+    alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
+    labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
+    with force_locale(locale):
+        scope_name = scope.name or gettext("The whole organisation")
+        generated_by = actor.name if actor is not None else gettext("command line")
+    hidden = period.hide_individuals
+    return Report(
+        locale=locale,
+        period_code=period.code,
+        period_name=period.name,
+        opens_at=period.opens_at,
+        closes_at=period.closes_at,
+        questionnaire=version.questionnaire.name,
+        version_number=version.number,
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+        scale_labels=labels,
+        bands=[BandLine(b.lower, b.label(locale)) for b in rules.bands],
+        weights=dict(rules.weights),
+        min_group_size=rules.min_group_size,
+        min_alpha_respondents=rules.min_alpha_respondents,
+        hide_individuals=hidden,
+        scope_code=scope.code,
+        scope_name=scope_name,
+        generated_at=utcnow(),
+        generated_by=generated_by,
+        values=_value_headings(version, locale),
+        units=units,
+        total=total,
+        items=_item_lines(version, stats, locale, total.withheld),
+        alpha=alpha,
+        trend=_trend(period, scope, total),
+        people=None if hidden else _people(period, scope, locale, rules),
+        people_count=0 if hidden else _roster_count(period, scope),
+        timezone=current_app.config["TIMEZONE"],
+        timezone_label=tz_abbreviation(),
+        reverse_items=[i.code for i in version.items if i.reverse],
+    )
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    code: str
+    name: str
+    mean: float | None
+    sd: float | None
+    n: int
+    band: str | None
+    previous: float | None
+    change: float | None
+
+
+@dataclass
+class UnitPage:
+    period: Period
+    scope: Scope
+    parent: Scope | None
+    previous: Period | None
+    eligible: int
+    submitted: int
+    participation: float | None
+    withheld: bool
+    min_group_size: int
+    min_alpha_respondents: int
+    values: list[ValueLine]
+    overall: ValueLine
+    subunits: list[UnitLine]
+    items: list[ItemLine]
+    alpha: dict
+    scale: list[tuple[int, str]]
+    thresholds: list[float]
+
+
+def _value_line(code, name, result, previous, locale, rules) -> ValueLine:
+    agg = result.overall if code is None else result.values.get(code)
+    before = None
+    if previous is not None and not previous.withheld:
+        prev_agg = previous.overall if code is None else previous.values.get(code)
+        before = prev_agg.mean if prev_agg is not None else None
+    mean = agg.mean if agg is not None else None
+    band = scoring.band_for(mean, rules.bands)
+    return ValueLine(
+        code or "",
+        name,
+        mean,
+        agg.sd if agg is not None else None,
+        agg.n if agg is not None else 0,
+        _band_label(band, locale),
+        before,
+        scoring.change(mean, before),
+    )
+
+
+def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> UnitPage:
+    """The unit results page: the scope unit, its subunits side by side, items and alpha."""
+    from . import results
+
+    version = period.version
+    rules = results.rules_for(version)
+    unit_results = results.unit_results(period, scope.path)
+    current = results.scope_result(period, scope.path)
+    previous_period = results.previous_period(period)
+    previous = results.scope_result(previous_period, scope.path) if previous_period else None
+    withheld = bool(current.withheld)
+    headings = _value_headings(version, locale)
+    with force_locale(locale):
+        overall_name = gettext("Overall index")
+    values = (
+        []
+        if withheld
+        else [_value_line(h.code, h.name, current, previous, locale, rules) for h in headings]
+    )
+    overall = (
+        _value_line(None, overall_name, current, previous, locale, rules) if not withheld else None
+    )
+    depth = min((r.depth for r in unit_results), default=0)
+    subunits = [_unit_line(r, locale, 1) for r in unit_results if r.depth == depth + 1]
+    stats = {} if withheld else results.item_statistics(period, scope.path)
+    labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
+    points = range(version.scale_min, version.scale_max + 1)
+    return UnitPage(
+        period=period,
+        scope=scope,
+        parent=_visible_parent(user, period, scope),
+        previous=previous_period,
+        eligible=current.eligible,
+        submitted=current.submitted,
+        participation=current.participation,
+        withheld=withheld,
+        min_group_size=rules.min_group_size,
+        min_alpha_respondents=rules.min_alpha_respondents,
+        values=values,
+        overall=overall,
+        subunits=subunits,
+        items=[] if withheld else _item_lines(version, stats, locale, False),
+        alpha={} if withheld else results.alpha_by_value(period, scope.path),
+        scale=[(p, labels[i] if i < len(labels) else str(p)) for i, p in enumerate(points)],
+        thresholds=[b.lower for b in rules.bands],
+    )
+
+
+def _visible_parent(user: Employee, period: Period, scope: Scope) -> Scope | None:
+    if scope.unit_id is None:
+        return None
+    unit = db.session.scalar(
+        sa.select(PeriodUnit).where(
+            PeriodUnit.period_id == period.id, PeriodUnit.unit_id == scope.unit_id
+        )
+    )
+    if unit is None or unit.parent_unit_id is None:
+        return None
+    try:
+        return scope_for(user, period, unit.parent_unit_id)
+    except NotVisible:
+        return None
