@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n import current_locale, local_tz
 from ..models import utcnow
 from ..services import reports
-from . import bp
+from . import bp, charts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -121,5 +121,43 @@ def non_respondents_xlsx(period_id: int):
     reports.record_download(
         _user(), period, scope, filename, "non_respondents", request.remote_addr
     )
+    db.session.commit()
+    return response
+
+
+@bp.get("/periods/<int:period_id>/units/<int:unit_id>")
+@hr_required
+def unit_results(period_id: int, unit_id: int):
+    period, scope = _period_and_scope(period_id, unit_id)
+    try:
+        page = reports.unit_page(_user(), period, scope, current_locale())
+    except reports.NotVisible:
+        abort(404)
+    chart = None
+    if not page.withheld:
+        chart = charts.index_bars(
+            [(v.name, v.mean, v.previous) for v in page.values],
+            thresholds=page.thresholds,
+        )
+    return render_template("hr/unit_results.html", page=page, chart=chart)
+
+
+@bp.get("/periods/<int:period_id>/report.xlsx")
+@hr_required
+def report_xlsx(period_id: int):
+    """The workbook of DESIGN.md, built while the request waits.
+
+    bench/export.py: 100,000 people take well under the 30 s worker timeout to write; the jobs
+    of issue 11 take over for organisations where gathering plus writing gets close to it.
+    """
+    period, scope = _period_and_scope(period_id, _unit_arg())
+    user = _user()
+    try:
+        data = reports.workbook_report(period, scope, actor=user, locale=current_locale())
+    except reports.NotVisible:
+        abort(404)
+    filename = reports.report_filename(period, scope, utcnow().astimezone(local_tz()).date())
+    response = _xlsx_response(lambda out: excel.write_report(data, out), filename)
+    reports.record_download(user, period, scope, filename, "workbook", request.remote_addr)
     db.session.commit()
     return response

@@ -317,37 +317,21 @@ def _unit_line(result, locale: str, depth: int) -> UnitLine:
     )
 
 
-def _item_lines(version, stats, locale: str, withheld: bool) -> list[ItemLine]:
-    lines = []
-    for item in version.items:
-        stat = stats.get(item.code)
-        if withheld or stat is None:
-            lines.append(
-                ItemLine(
-                    item.code,
-                    item.core_value.code,
-                    item.text(locale),
-                    item.reverse,
-                    0,
-                    None,
-                    None,
-                    {},
-                )
-            )
-            continue
-        lines.append(
-            ItemLine(
-                item.code,
-                item.core_value.code,
-                item.text(locale),
-                item.reverse,
-                stat.n,
-                stat.mean,
-                stat.sd,
-                dict(stat.counts),
-            )
+def _item_lines(version, stats, locale: str) -> list[ItemLine]:
+    """results.item_statistics rows in the report's language; a withheld row keeps only n."""
+    return [
+        ItemLine(
+            row.item.code,
+            row.value_code,
+            row.item.text(locale),
+            row.item.reverse,
+            0 if row.withheld else row.n,
+            row.mean,
+            row.sd,
+            dict(row.counts),
         )
-    return lines
+        for row in stats
+    ]
 
 
 def _earlier_periods(period: Period) -> list[Period]:
@@ -374,7 +358,10 @@ def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
 
     points = []
     for earlier in _earlier_periods(period):
-        result = results.scope_result(earlier, scope.path)
+        try:
+            result = results.scope_result(earlier, scope.path)
+        except LookupError:  # the unit did not take part in that period
+            continue
         if result.withheld or result.overall is None:
             continue
         indices = {code: agg.mean for code, agg in result.values.items()}
@@ -436,7 +423,7 @@ def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[Person
             indices=dict(person.value_indices) if person else {},
             overall=person.overall if person else None,
             band=_band_label(person.band, locale) if person else None,
-            flags=tuple(person.flags) if person else (),
+            flags=tuple(person.flags.codes()) if person else (),
         )
 
 
@@ -456,7 +443,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
     unit_results = results.unit_results(period, scope.path)
     base = min((r.depth for r in unit_results), default=0)
     units = [_unit_line(r, locale, r.depth - base) for r in unit_results]
-    total = _unit_line(results.scope_result(period, scope.path), locale, 0)
+    total = _unit_line(_scope_result(period, scope), locale, 0)
     stats = results.item_statistics(period, scope.path)
     alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
     labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
@@ -487,7 +474,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         values=_value_headings(version, locale),
         units=units,
         total=total,
-        items=_item_lines(version, stats, locale, total.withheld),
+        items=_item_lines(version, stats, locale),
         alpha=alpha,
         trend=_trend(period, scope, total),
         people=None if hidden else _people(period, scope, locale, rules),
@@ -523,7 +510,7 @@ class UnitPage:
     min_group_size: int
     min_alpha_respondents: int
     values: list[ValueLine]
-    overall: ValueLine
+    overall: ValueLine | None
     subunits: list[UnitLine]
     items: list[ItemLine]
     alpha: dict
@@ -531,24 +518,30 @@ class UnitPage:
     thresholds: list[float]
 
 
-def _value_line(code, name, result, previous, locale, rules) -> ValueLine:
-    agg = result.overall if code is None else result.values.get(code)
-    before = None
-    if previous is not None and not previous.withheld:
-        prev_agg = previous.overall if code is None else previous.values.get(code)
-        before = prev_agg.mean if prev_agg is not None else None
+def _value_line(code, name, agg, change, band, locale) -> ValueLine:
+    """A value's numbers; the previous index is read back from results' change, so both
+    periods' units are matched the way results.value_changes matches them (by code)."""
     mean = agg.mean if agg is not None else None
-    band = scoring.band_for(mean, rules.bands)
+    previous = mean - change if mean is not None and change is not None else None
     return ValueLine(
-        code or "",
+        code,
         name,
         mean,
         agg.sd if agg is not None else None,
         agg.n if agg is not None else 0,
         _band_label(band, locale),
-        before,
-        scoring.change(mean, before),
+        previous,
+        change,
     )
+
+
+def _scope_result(period: Period, scope: Scope):
+    from . import results
+
+    try:
+        return results.scope_result(period, scope.path)
+    except LookupError:  # an HR scope unit that is not itself part of the period
+        raise NotVisible from None
 
 
 def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> UnitPage:
@@ -557,25 +550,30 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
 
     version = period.version
     rules = results.rules_for(version)
+    current = _scope_result(period, scope)
     unit_results = results.unit_results(period, scope.path)
-    current = results.scope_result(period, scope.path)
     previous_period = results.previous_period(period)
-    previous = results.scope_result(previous_period, scope.path) if previous_period else None
+    changes: dict = {}
+    if previous_period is not None and not current.withheld:
+        changes = results.value_changes(period, previous_period, scope.path).get(scope.code, {})
     withheld = bool(current.withheld)
-    headings = _value_headings(version, locale)
-    with force_locale(locale):
-        overall_name = gettext("Overall index")
-    values = (
-        []
-        if withheld
-        else [_value_line(h.code, h.name, current, previous, locale, rules) for h in headings]
-    )
-    overall = (
-        _value_line(None, overall_name, current, previous, locale, rules) if not withheld else None
-    )
-    depth = min((r.depth for r in unit_results), default=0)
-    subunits = [_unit_line(r, locale, 1) for r in unit_results if r.depth == depth + 1]
-    stats = {} if withheld else results.item_statistics(period, scope.path)
+    values, overall = [], None
+    if not withheld:
+        for heading in _value_headings(version, locale):
+            agg = current.values.get(heading.code)
+            band = scoring.band_for(agg.mean if agg else None, rules.bands)
+            values.append(
+                _value_line(
+                    heading.code, heading.name, agg, changes.get(heading.code), band, locale
+                )
+            )
+        with force_locale(locale):
+            name = gettext("Overall index")
+        overall = _value_line(
+            "", name, current.overall, changes.get(results.OVERALL), current.band, locale
+        )
+    subunits = [_unit_line(r, locale, 1) for r in unit_results if r.depth == 1]
+    stats = [] if withheld else results.item_statistics(period, scope.path)
     labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
     points = range(version.scale_min, version.scale_max + 1)
     return UnitPage(
@@ -592,7 +590,7 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
         values=values,
         overall=overall,
         subunits=subunits,
-        items=[] if withheld else _item_lines(version, stats, locale, False),
+        items=_item_lines(version, stats, locale),
         alpha={} if withheld else results.alpha_by_value(period, scope.path),
         scale=[(p, labels[i] if i < len(labels) else str(p)) for i, p in enumerate(points)],
         thresholds=[b.lower for b in rules.bands],

@@ -28,6 +28,8 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "hr.home": {"GET": "hr"},
     "hr.non_respondents": {"GET": "hr"},
     "hr.non_respondents_xlsx": {"GET": "hr"},
+    "hr.unit_results": {"GET": "hr"},
+    "hr.report_xlsx": {"GET": "hr"},
     "admin.home": {"GET": "admin"},
 }
 
