@@ -92,6 +92,7 @@ class ItemLine:
     mean: float | None
     sd: float | None
     counts: Mapping[int, int]  # every scale point, zeros included
+    withheld: bool = False  # then only n is shown: the counts of a small group are its answers
 
 
 @dataclass(frozen=True)
@@ -454,7 +455,9 @@ class _Writer:
                 st.number(item.mean, INDEX_FORMAT),
                 st.number(item.sd, SD_FORMAT),
             ]
-            if item.n:
+            if item.withheld:
+                row[5:7] = [st.text(self._withheld_note())]
+            elif item.n:
                 row += [st.number(item.counts.get(p, 0), COUNT_FORMAT) for p in points]
             sheet.append(row)
         self.step(len(report.items))

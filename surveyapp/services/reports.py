@@ -318,17 +318,18 @@ def _unit_line(result, locale: str, depth: int) -> UnitLine:
 
 
 def _item_lines(version, stats, locale: str) -> list[ItemLine]:
-    """results.item_statistics rows in the report's language; a withheld row keeps only n."""
+    """results.item_statistics rows in the report's language; a withheld row has only n."""
     return [
         ItemLine(
             row.item.code,
             row.value_code,
             row.item.text(locale),
             row.item.reverse,
-            0 if row.withheld else row.n,
+            row.n,
             row.mean,
             row.sd,
             dict(row.counts),
+            row.withheld,
         )
         for row in stats
     ]

@@ -290,3 +290,17 @@ def test_unit_results_withheld_when_small_and_hidden(build, org, login, app, hid
     )
     assert f"{visible.overall.mean:.2f}".replace(".", ",") not in text
     assert not math.isnan(visible.overall.mean)
+
+
+def test_small_hidden_scope_shows_counts_but_no_statistics(org, login, app, hidden_world):
+    """HR of Dinas B (2 of 3 submitted, individuals hidden): who took part, nothing they said."""
+    client = login(org.hr_b, app.test_client())
+    _, book = _download(client, hidden_world)
+    total = _rows(book["Ringkasan"])[-1]
+    assert total[2:4] == (3, 2) and all(v is None for v in total[5:14])
+    for row in _rows(book["Butir"]):
+        assert row[4] == 2 and "kurang dari 5" in row[5]
+        assert all(v is None for v in row[6:])
+    assert len(book["Grafik"]._charts) == 1  # participation only, no value chart
+    alpha = [r[1] for r in _rows(book["Metodologi"]) if str(r[0]).startswith("  alpha")]
+    assert alpha and set(alpha) == {"–"}

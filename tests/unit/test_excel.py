@@ -381,3 +381,11 @@ def test_non_respondent_list(app_ctx):
     assert sheet.cell(3, 1).data_type == "s"
     assert [sheet.cell(r, 5).value for r in (3, 4)] == ["Draf", "Belum mengisi"]
     assert sheet.auto_filter.ref == "A2:E4"
+
+
+def test_withheld_item_shows_n_and_a_note_but_no_counts(app_ctx):
+    report = make_report()
+    report.items = [ItemLine("BP-1", "BP", "Teks", False, 3, None, None, {}, withheld=True)]
+    row = [c.value for c in _save(report)["Butir"][2]]
+    assert row[4] == 3 and "kurang dari 5" in row[5]
+    assert all(v is None for v in row[6:])
