@@ -180,6 +180,14 @@ def synthetic_report(rows: int, seed: int = 2026):
     )
 
 
+def _high_water_mb() -> float:
+    """Peak RSS so far (Linux VmHWM); read before and after a build to see what it added."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _app_context():
     from surveyapp import create_app
 
@@ -193,13 +201,16 @@ def build_with_writer(rows: int, path: str) -> dict:
     with _app_context():
         data = synthetic_report(rows)
         reports = []
+        before = _high_water_mb()
         start = time.perf_counter()
         write_report(data, path, lambda done, total: reports.append(done))
         seconds = time.perf_counter() - start
+        added = _high_water_mb() - before
     return {
         "seconds": seconds,
         "bytes": Path(path).stat().st_size,
         "progress_reports": len(reports),
+        "peak_added_mb": added,
     }
 
 
@@ -261,6 +272,7 @@ def build_baseline(rows: int, path: str) -> dict:
 
     with _app_context():
         data = synthetic_report(rows)
+        before = _high_water_mb()
         start = time.perf_counter()
         book = Workbook(write_only=True)
         for title, values in plain_values(data):
@@ -269,7 +281,8 @@ def build_baseline(rows: int, path: str) -> dict:
                 sheet.append(row)
         book.save(path)
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "bytes": Path(path).stat().st_size}
+        added = _high_water_mb() - before
+    return {"seconds": seconds, "bytes": Path(path).stat().st_size, "peak_added_mb": added}
 
 
 def check_same_values(rows: int = 300) -> None:
@@ -316,6 +329,9 @@ def main() -> None:
                         "rows": rows,
                         "peak_rss_mb": round(peak, 1),
                         "baseline_peak_rss_mb": round(base_peak, 1),
+                        # how far the build itself pushed the peak above the app's start-up peak
+                        "build_peak_added_mb": round(ours["peak_added_mb"], 1),
+                        "baseline_build_peak_added_mb": round(base["peak_added_mb"], 1),
                         "bytes": ours["bytes"],
                         "progress_reports": ours["progress_reports"],
                     },
