@@ -67,10 +67,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .health import bp as health_bp
     from .hr import bp as hr_bp
+    from .jobs import bp as jobs_bp
     from .survey import bp as survey_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(hr_bp, url_prefix="/hr")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(jobs_bp, url_prefix="/jobs")
     app.register_blueprint(health_bp)

@@ -12,7 +12,7 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, seed_demo, demo_accounts, export_report):
+    for command in (create_admin, seed_demo, demo_accounts, export_report, worker, jobs_cleanup):
         app.cli.add_command(command)
 
 
@@ -57,6 +57,7 @@ def create_admin(nip: str, name: str, unit_code: str | None) -> None:
 @with_appcontext
 def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
     """Load a demo Pemkot; refuses a database that holds any other data."""
+    from .progress import cli_progress
     from .services import demo
 
     if if_empty and demo.has_employees():
@@ -64,7 +65,8 @@ def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
             click.echo(account.line())
         return
     try:
-        created = demo.seed(employees=employees, seed_value=seed_value)
+        with cli_progress("seed-demo") as progress:
+            created = demo.seed(employees=employees, seed_value=seed_value, progress=progress)
     except demo.SeedRefused as exc:  # raised before anything is written
         raise click.ClickException(str(exc)) from None
     db.session.commit()
@@ -100,6 +102,7 @@ def export_report(period_code: str, unit_code: str | None, output: str, locale: 
     from pathlib import Path
 
     from . import excel
+    from .progress import cli_progress
     from .services import reports
 
     try:
@@ -116,10 +119,43 @@ def export_report(period_code: str, unit_code: str | None, output: str, locale: 
     fd, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=target.parent)
     os.close(fd)
     try:
-        excel.write_report(data, partial)
+        with cli_progress("export-report") as progress:
+            excel.write_report(data, partial, progress=progress)
         os.replace(partial, target)
     finally:
         Path(partial).unlink(missing_ok=True)
     reports.record_download(None, period, scope, target.name, "workbook", None)
     db.session.commit()
     click.echo(f"{target} {period.code} {scope.code}")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run background jobs from Redis (needs SURVEYAPP_REDIS_URL); start as many as you like."""
+    from flask import current_app
+    from redis import Redis
+    from rq import Worker
+
+    from .services import exports, jobs  # noqa: F401  (registers the job kinds)
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException(
+            "SURVEYAPP_REDIS_URL is not set: without it jobs run inside the web app itself."
+        )
+    jobs._rq_app = current_app._get_current_object()
+    Worker([current_app.config["JOBS_QUEUE"]], connection=Redis.from_url(url)).work(burst=burst)
+
+
+@click.command("jobs-cleanup")
+@with_appcontext
+def jobs_cleanup() -> None:
+    """Delete job files older than 24 hours and fail jobs whose worker is gone (run hourly)."""
+    from flask import current_app
+
+    from .services import jobs
+
+    expired, failed = jobs.cleanup(current_app._get_current_object())
+    click.echo(f"expired {expired} failed {failed}")

@@ -64,6 +64,11 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
+    # Background jobs: RQ workers when a Redis URL is set, else a thread pool in the app.
+    REDIS_URL: str | None = None
+    JOBS_ENGINE: str | None = None  # "rq", "thread" or "inline"; None chooses from REDIS_URL
+    JOBS_QUEUE = "surveyapp"
+    JOBS_THREADS = 2
     LOGIN_FAILURES_LIMIT = "5 per 15 minutes"  # per NIP, across workers (S07)
     # Per client address on login and activation: stops one machine walking many NIPs.
     LOGIN_ADDRESS_LIMIT = "30 per minute"
@@ -84,6 +89,7 @@ class Config:
             or f"sqlite:///{instance_path / 'surveyapp.sqlite'}"
         )
         cfg["REPORTS_DATABASE_URL"] = env.get("SURVEYAPP_REPORTS_DATABASE_URL") or None
+        cfg["REDIS_URL"] = env.get("SURVEYAPP_REDIS_URL") or cfg["REDIS_URL"]
         cfg["TIMEZONE"] = env.get("SURVEYAPP_TIMEZONE", cfg["TIMEZONE"])
         cfg["BABEL_DEFAULT_LOCALE"] = env.get(
             "SURVEYAPP_DEFAULT_LOCALE", cfg["BABEL_DEFAULT_LOCALE"]
@@ -119,6 +125,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Hundreds of test logins come from one address; the S07 test sets a low limit.
     LOGIN_ADDRESS_LIMIT = "10000 per minute"
+    JOBS_ENGINE = "inline"  # jobs run in the test's own transaction; RQ tests choose "rq"
     # Route tests post forms without tokens; the CSRF tests turn it back on (csrf_on fixture).
     WTF_CSRF_ENABLED = False
 

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 _configured: set[int] = set()
+_deferred: ContextVar[bool] = ContextVar("sqlite_deferred", default=False)
+
+
+@contextmanager
+def deferred_transactions() -> Iterator[None]:
+    """Transactions begun inside only read: a plain BEGIN, so a long report does not hold the
+    write lock and block every answer save (WAL lets readers and the writer run together)."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -28,4 +44,4 @@ def configure_sqlite(engine: Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
         # Writers queue on the database lock at BEGIN instead of failing on upgrade later.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _deferred.get() else "BEGIN IMMEDIATE")

@@ -182,3 +182,10 @@ class Builder:
             self.session.add(Answer(response_id=response.id, item_id=item.id, value=value))
         self.session.flush()
         return response
+
+
+def download_export(client, url: str, unit=None):
+    """Start an export (a background job; inline in tests) and download its file."""
+    started = client.post(url, data={"unit": "" if unit is None else str(unit)})
+    assert started.status_code == 303, started.status_code
+    return client.get(started.headers["Location"] + "/download")

@@ -7,29 +7,22 @@ number) the answer is the same 404.
 
 from __future__ import annotations
 
-import tempfile
-
-from flask import abort, render_template, request, send_file
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import excel
 from ..access import hr_required
-from ..extensions import db
-from ..i18n import current_locale, local_tz
-from ..models import utcnow
-from ..services import reports
+from ..i18n import current_locale
+from ..services import jobs, reports
 from . import bp, charts
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user():
     return current_user._get_current_object()
 
 
-def _unit_arg() -> int | None:
-    """?unit= as a unit id; anything else that is not empty is a forged value: 404."""
-    raw = request.args.get("unit", "")
+def _unit_arg(source=None) -> int | None:
+    """?unit= (or the form's unit) as a unit id; anything else not empty is forged: 404."""
+    raw = (request.args if source is None else source).get("unit", "")
     if raw == "":
         return None
     if not raw.isdigit() or len(raw) > 12:
@@ -46,16 +39,6 @@ def _period_and_scope(period_id: int, unit_id: int | None):
         abort(404)
     except PermissionError:
         abort(403)
-
-
-def _xlsx_response(write, filename: str):
-    """Build into a temporary file on disk (memory stays flat), then send it as a download."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it after the response)
-    write(spool)
-    spool.seek(0)
-    response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/")
@@ -102,27 +85,11 @@ def non_respondents(period_id: int):
     )
 
 
-@bp.get("/periods/<int:period_id>/non-respondents.xlsx")
+@bp.post("/periods/<int:period_id>/non-respondents.xlsx")
 @hr_required
 def non_respondents_xlsx(period_id: int):
-    period, scope = _period_and_scope(period_id, _unit_arg())
-    filename = reports.report_filename(
-        period, scope, utcnow().astimezone(local_tz()).date(), prefix="belum-mengisi"
-    )
-    response = _xlsx_response(
-        lambda out: excel.write_non_respondents(
-            reports.non_respondents(period, scope),
-            out,
-            locale=current_locale(),
-            period_name=period.name,
-        ),
-        filename,
-    )
-    reports.record_download(
-        _user(), period, scope, filename, "non_respondents", request.remote_addr
-    )
-    db.session.commit()
-    return response
+    """The list as a background job (services/exports.py): the page shows its progress."""
+    return _start_export("non_respondents", period_id)
 
 
 @bp.get("/periods/<int:period_id>/units/<int:unit_id>")
@@ -142,22 +109,22 @@ def unit_results(period_id: int, unit_id: int):
     return render_template("hr/unit_results.html", page=page, chart=chart)
 
 
-@bp.get("/periods/<int:period_id>/report.xlsx")
+@bp.post("/periods/<int:period_id>/report.xlsx")
 @hr_required
 def report_xlsx(period_id: int):
-    """The workbook of DESIGN.md, built while the request waits.
+    """The workbook of DESIGN.md, built as a background job.
 
-    bench/export.py: 100,000 people take well under the 30 s worker timeout to write; the jobs
-    of issue 11 take over for organisations where gathering plus writing gets close to it.
-    """
-    period, scope = _period_and_scope(period_id, _unit_arg())
-    user = _user()
-    try:
-        data = reports.workbook_report(period, scope, actor=user, locale=current_locale())
-    except reports.NotVisible:
-        abort(404)
-    filename = reports.report_filename(period, scope, utcnow().astimezone(local_tz()).date())
-    response = _xlsx_response(lambda out: excel.write_report(data, out), filename)
-    reports.record_download(user, period, scope, filename, "workbook", request.remote_addr)
-    db.session.commit()
-    return response
+    A 100,000-person workbook takes longer to gather and write than a web worker may hold a
+    request (bench/export.py), so every export is a job: one way for every size, a progress
+    bar, and a second click shows the running job instead of starting another."""
+    return _start_export("workbook", period_id)
+
+
+def _start_export(kind: str, period_id: int):
+    period, scope = _period_and_scope(period_id, _unit_arg(request.form))
+    job, _created = jobs.start(
+        kind,
+        _user(),
+        {"period_id": period.id, "unit_id": scope.unit_id, "locale": current_locale()},
+    )
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)

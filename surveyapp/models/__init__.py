@@ -1,6 +1,7 @@
 """Typed models, one module per aggregate."""
 
 from .audit import AuditLog
+from .job import JOB_DONE, JOB_EXPIRED, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, Job
 from .org import JENIS, ROLE_ADMIN, ROLE_EMPLOYEE, ROLE_HR, ROLES, Employee, Unit
 from .period import (
     PERIOD_CLOSED,
@@ -24,6 +25,11 @@ from .types import utcnow
 
 __all__ = [
     "JENIS",
+    "JOB_DONE",
+    "JOB_EXPIRED",
+    "JOB_FAILED",
+    "JOB_QUEUED",
+    "JOB_RUNNING",
     "PERIOD_CLOSED",
     "PERIOD_DRAFT",
     "PERIOD_OPEN",
@@ -40,6 +46,7 @@ __all__ = [
     "CoreValue",
     "Employee",
     "Item",
+    "Job",
     "Period",
     "PeriodScope",
     "PeriodUnit",

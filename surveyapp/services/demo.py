@@ -108,9 +108,12 @@ def _person_name(rng: random.Random, gender: str) -> str:
     )
 
 
-def seed(employees: int = 200, seed_value: int = 2026) -> list[DemoAccount]:
-    """Build the demo organisation, people, a closed and an open period with responses."""
+def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[DemoAccount]:
+    """Build the demo organisation, people, a closed and an open period with responses.
+    `progress(done, total)` hears of each third: the people, then each period's answers."""
     check_empty()
+    progress = progress or (lambda done, total: None)
+    steps = 3 * max(employees, 3)
     rng = random.Random(seed_value)  # reproducible demo data, not a secret  # nosec B311
     version = db.session.scalar(
         sa.select(QuestionnaireVersion)
@@ -155,6 +158,7 @@ def seed(employees: int = 200, seed_value: int = 2026) -> list[DemoAccount]:
         )
     db.session.execute(sa.insert(Employee), people)
     db.session.flush()
+    progress(steps // 3, steps)
     staff = list(db.session.scalars(sa.select(Employee).order_by(Employee.id)))
 
     # The three printed accounts.
@@ -195,6 +199,7 @@ def seed(employees: int = 200, seed_value: int = 2026) -> list[DemoAccount]:
         demo_state="submitted",
     )
     periods.close_period(past)
+    progress(2 * steps // 3, steps)
 
     current = periods.create_period(
         code="2026-S2",
@@ -219,6 +224,7 @@ def seed(employees: int = 200, seed_value: int = 2026) -> list[DemoAccount]:
         demo_state="half",
     )
     db.session.flush()
+    progress(steps, steps)
     return [
         DemoAccount("admin", admin.nip, DEMO_PASSWORDS["admin"]),
         DemoAccount("hr", hr.nip, DEMO_PASSWORDS["hr"]),

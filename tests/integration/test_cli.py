@@ -40,7 +40,7 @@ def test_create_admin_refuses_bad_nip(runner):
 def test_seed_demo_builds_a_realistic_org_and_prints_accounts(runner, session, app):
     result = runner.invoke(args=["seed-demo", "--employees", "60", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    lines = [LINE.match(line) for line in result.output.strip().splitlines()]
+    lines = [LINE.match(line) for line in result.stdout.strip().splitlines()]
     assert all(lines) and [m.group(1) for m in lines] == ["admin", "hr", "employee"]
     assert session.scalar(sa.select(sa.func.count(Employee.id))) == 60
     periods = session.scalars(sa.select(Period).order_by(Period.opens_at)).all()
@@ -77,4 +77,11 @@ def test_seed_demo_if_empty_prints_accounts_again(runner):
     first = runner.invoke(args=["seed-demo", "--employees", "20"])
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert second.exit_code == 0
-    assert second.output == first.output
+    assert second.stdout == first.stdout
+
+
+def test_long_commands_print_plain_progress_lines_when_not_on_a_terminal(runner):
+    result = runner.invoke(args=["seed-demo", "--employees", "30"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == "seed-demo: 90/90 rows (100 %)"  # 3 steps of 30
+    assert "seed-demo" not in result.stdout  # scripts read the account lines from stdout

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from surveyapp.models import AuditLog
+from tests.factories import download_export
 
 
 @pytest.fixture
@@ -79,7 +80,11 @@ def test_non_respondents_filter_by_unit(hr_client, period, org):
 @pytest.mark.parametrize("suffix", ["non-respondents", "non-respondents.xlsx"])
 def test_s03_hr_cannot_list_another_dinas_by_query_string(hr_client, period, org, suffix):
     for unit in (org.dinas_b.id, org.root.id, "abc", "-1", f"{org.dinas_a.id}x", "999999"):
-        response = hr_client.get(f"/hr/periods/{period.id}/{suffix}?unit={unit}")
+        url = f"/hr/periods/{period.id}/{suffix}"
+        if suffix.endswith(".xlsx"):  # the export is a POST form (it starts a job)
+            response = hr_client.post(url, data={"unit": unit})
+        else:
+            response = hr_client.get(f"{url}?unit={unit}")
         assert response.status_code == 404, unit
         assert b"Made Wirawan" not in response.data and b"Dinas B" not in response.data
     assert not _audit_entries()
@@ -99,7 +104,8 @@ def test_s03_hr_of_a_parent_sees_the_subtree_not_above(build, org, login, app, p
 def test_s03_draft_or_unknown_period_is_not_found(build, org, hr_client):
     draft = build.period([org.root], state="draft")
     assert hr_client.get(f"/hr/periods/{draft.id}/non-respondents").status_code == 404
-    assert hr_client.get("/hr/periods/999999/non-respondents.xlsx").status_code == 404
+    assert hr_client.post("/hr/periods/999999/non-respondents.xlsx").status_code == 404
+    assert hr_client.post(f"/hr/periods/{draft.id}/non-respondents.xlsx").status_code == 404
 
 
 def _audit_entries():
@@ -111,7 +117,7 @@ def _audit_entries():
 
 
 def test_s20_non_respondent_download_headers_content_and_audit(hr_client, period, org):
-    response = hr_client.get(f"/hr/periods/{period.id}/non-respondents.xlsx")
+    response = download_export(hr_client, f"/hr/periods/{period.id}/non-respondents.xlsx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = response.headers["Content-Disposition"]

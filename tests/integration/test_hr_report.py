@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from surveyapp import scoring
-from surveyapp.models import AuditLog
+from surveyapp.models import AuditLog, Job
+from tests.factories import download_export
 
 HOSTILE = '=HYPERLINK("http://x","y")'
 
@@ -77,8 +78,8 @@ def hidden_world(build, org, session):
 
 
 def _download(client, world, unit=None):
-    query = f"?unit={unit.id}" if unit is not None else ""
-    response = client.get(f"/hr/periods/{world.period.id}/report.xlsx{query}")
+    url = f"/hr/periods/{world.period.id}/report.xlsx"
+    response = download_export(client, url, unit.id if unit is not None else None)
     assert response.status_code == 200, response.status_code
     return response, load_workbook(io.BytesIO(response.data))
 
@@ -175,16 +176,18 @@ def test_hidden_period_has_no_pegawai_and_leaks_no_small_group(
 
 def test_s03_hr_cannot_download_or_view_another_dinas(hr_client, world, org, session):
     period = world.period.id
-    for query in (f"?unit={org.dinas_b.id}", f"?unit={org.root.id}", "?unit=DINAS-B", "?unit=1e3"):
-        response = hr_client.get(f"/hr/periods/{period}/report.xlsx{query}")
-        assert response.status_code == 404, query
+    for forged in (org.dinas_b.id, org.root.id, "DINAS-B", "1e3"):
+        response = hr_client.post(f"/hr/periods/{period}/report.xlsx", data={"unit": forged})
+        assert response.status_code == 404, forged
         assert b"PK" not in response.data[:2]
+    assert session.scalar(sa.select(sa.func.count(Job.id))) == 0
     for unit in (org.dinas_b, org.root):
         response = hr_client.get(f"/hr/periods/{period}/units/{unit.id}")
         assert response.status_code == 404
         assert b"Made Wirawan" not in response.data and b"Dinas B" not in response.data
-    forged = hr_client.post(f"/hr/periods/{period}/report.xlsx", data={"unit": org.dinas_b.id})
-    assert forged.status_code in (400, 405)
+    by_query = hr_client.post(f"/hr/periods/{period}/report.xlsx?unit={org.dinas_b.id}")
+    assert by_query.status_code == 303  # the query string is ignored: own scope, Dinas A
+    assert hr_client.get(f"/hr/periods/{period}/report.xlsx").status_code == 405
     assert not session.scalars(
         sa.select(AuditLog).where(AuditLog.action == "report_downloaded")
     ).all()
@@ -195,10 +198,8 @@ def test_s03_hr_scope_of_a_subunit_sees_nothing_above(build, org, login, app, wo
     client = login(hr_a1, app.test_client())
     _, book = _download(client, world)
     assert [r[1] for r in _rows(book["Ringkasan"])] == ["A-1", "A-1"]
-    assert (
-        client.get(f"/hr/periods/{world.period.id}/report.xlsx?unit={org.dinas_a.id}").status_code
-        == 404
-    )
+    url = f"/hr/periods/{world.period.id}/report.xlsx"
+    assert client.post(url, data={"unit": org.dinas_a.id}).status_code == 404
 
 
 def test_s20_workbook_download_headers_and_audit(hr_client, world, org, session):

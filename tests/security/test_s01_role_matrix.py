@@ -27,9 +27,21 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "survey.home": {"GET": "user"},
     "hr.home": {"GET": "hr"},
     "hr.non_respondents": {"GET": "hr"},
-    "hr.non_respondents_xlsx": {"GET": "hr"},
+    "hr.non_respondents_xlsx": {"POST": "hr"},
     "hr.unit_results": {"GET": "hr"},
-    "hr.report_xlsx": {"GET": "hr"},
+    "hr.report_xlsx": {"POST": "hr"},
+    # Jobs: anyone logged in has a list; someone else's job is 404 (tests/integration/test_jobs).
+    "jobs.mine": {"GET": "user"},
+    "jobs.show": {"GET": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}},
+    "jobs.status": {
+        "GET": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}
+    },
+    "jobs.download": {
+        "GET": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}
+    },
+    "jobs.retry": {
+        "POST": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}
+    },
     "admin.home": {"GET": "admin"},
 }
 
@@ -43,9 +55,10 @@ ARGUMENTS = {
     "unit_code": lambda w: w["org"].dinas_a.code,
     "employee_id": lambda w: w["org"].employee.id,
     "version_id": lambda w: w["period"].version.id,
+    "job_id": lambda w: w["job"].id,
 }
 
-ALLOWED = "allowed"
+ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry
 
 
 def expected(level, role: str):
@@ -82,7 +95,12 @@ def test_s01_every_route_has_an_entry():
 def world(build, org):
     period = build.period([org.root])
     build.response(period, org.employee, submitted=False)
-    return {"org": org, "period": period}
+    from surveyapp.services import exports, jobs  # noqa: F401  (the job kinds)
+
+    job, _ = jobs.start(
+        "workbook", org.hr_a, {"period_id": period.id, "unit_id": None, "locale": "id"}
+    )
+    return {"org": org, "period": period, "job": job}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -29,7 +29,11 @@ def hostile_world(build, org, session):
     session.flush()
     build.response(period, org.employee, submitted=False)
     build.response(period, org.colleague)
-    return {"org": org, "period": period}
+    from surveyapp.services import exports, jobs  # noqa: F401  (the job kinds)
+
+    params = {"period_id": period.id, "unit_id": None, "locale": "id"}
+    job, _ = jobs.start("non_respondents", org.hr_a, params)
+    return {"org": org, "period": period, "job": job}
 
 
 GET_ROUTES = [endpoint for endpoint, method in ALL_ROUTES if method == "GET"]
