@@ -29,11 +29,12 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
-    from . import errors, i18n, security
+    from . import errors, i18n, obs, security
 
     errors.register(app)
     i18n.register(app)
     security.register(app)
+    obs.register(app)
     from .cli import register_commands
 
     register_commands(app)
