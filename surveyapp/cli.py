@@ -13,7 +13,7 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, seed_demo, demo_accounts, backup):
+    for command in (create_admin, seed_demo, demo_accounts, export_report, backup):
         app.cli.add_command(command)
 
 
@@ -81,6 +81,49 @@ def demo_accounts() -> None:
 
     for account in demo.demo_accounts():
         click.echo(account.line())
+
+
+@click.command("export-report")
+@click.option("--period", "period_code", required=True, help="Period code.")
+@click.option("--unit", "unit_code", default=None, help="Unit code (default: the whole period).")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The .xlsx file to write.",
+)
+@click.option("--locale", default="id", show_default=True, type=click.Choice(["id", "en"]))
+@with_appcontext
+def export_report(period_code: str, unit_code: str | None, output: str, locale: str) -> None:
+    """Write the HR workbook of a period (the same file HR downloads from the web)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from . import excel
+    from .services import reports
+
+    try:
+        period = reports.period_by_code(period_code)
+    except reports.NotVisible:
+        raise click.ClickException(f"No opened period with code {period_code!r}.") from None
+    try:
+        scope = reports.scope_by_code(period, unit_code)
+    except reports.NotVisible:
+        raise click.ClickException(f"Unit {unit_code!r} is not part of {period_code}.") from None
+    data = reports.workbook_report(period, scope, actor=None, locale=locale)
+    target = Path(output)
+    # Write beside the target and rename, so a failed export never leaves half a workbook.
+    fd, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=target.parent)
+    os.close(fd)
+    try:
+        excel.write_report(data, partial)
+        os.replace(partial, target)
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    reports.record_download(None, period, scope, target.name, "workbook", None)
+    db.session.commit()
+    click.echo(f"{target} {period.code} {scope.code}")
 
 
 @click.command("backup")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
 
 VALUE_CODES: tuple[str, ...] = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")  # fixed BerAKHLAK order
 
@@ -76,7 +78,7 @@ class Rules:
         object.__setattr__(self, "bands", tuple(self.bands))
         object.__setattr__(self, "weights", weights)
 
-    @property
+    @cached_property
     def value_codes(self) -> tuple[str, ...]:
         """Values that have items, in BerAKHLAK order; a version may leave a value out."""
         present = {item.value_code for item in self.items}
@@ -84,7 +86,42 @@ class Rules:
 
     def items_of(self, value_code: str) -> tuple[ItemRule, ...]:
         """The value's items in questionnaire order."""
-        return tuple(item for item in self.items if item.value_code == value_code)
+        return self._items_by_value.get(value_code, ())
+
+    @cached_property
+    def _items_by_value(self) -> dict[str, tuple[ItemRule, ...]]:
+        # Cached: a report scores every person of a period under the same rules.
+        return {
+            code: tuple(item for item in self.items if item.value_code == code)
+            for code in VALUE_CODES
+        }
+
+    @cached_property
+    def value_plan(self) -> tuple[tuple[str, int, int, int, int, float], ...]:
+        """Per value with items: (code, k items, lowest total k*min, highest total k*max,
+        k*(max-min), weight); what scoring a person needs, worked out once per version."""
+        lo, hi = self.scale_min, self.scale_max
+        plan = []
+        for code in self.value_codes:
+            k = len(self.items_of(code))
+            plan.append((code, k, k * lo, k * hi, k * (hi - lo), self.weights.get(code, 1.0)))
+        return tuple(plan)
+
+    @cached_property
+    def value_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Each unordered pair of values with items once, squares included (see Moments)."""
+        codes = self.value_codes
+        return tuple((a, b) for i, a in enumerate(codes) for b in codes[i:])
+
+    @cached_property
+    def overall_plan(self) -> _OverallPlan:
+        """The overall index as whole-number coefficients of the u's (see moments_aggregates)."""
+        return _overall_plan(self)
+
+    @cached_property
+    def total_weight(self) -> float:
+        """Sum of the weights of the values that have items, as overall_index adds them."""
+        return math.fsum(self.weights.get(code, 1.0) for code in self.value_codes)
 
 
 DEFAULT_BANDS: tuple[Band, ...] = (
@@ -169,19 +206,61 @@ def person_result(answers: Mapping[str, int], rules: Rules) -> PersonResult:
     """Score one complete response (item code -> raw answer) under a version's rules."""
     _check_complete(answers, rules)
     lo, hi = rules.scale_min, rules.scale_max
+    totals = {
+        code: sum(
+            item_score(_answer(answers, item.code, lo, hi), item.reverse, lo, hi)
+            for item in rules.items_of(code)
+        )
+        for code in rules.value_codes
+    }
+    return person_from_totals(totals, rules)
+
+
+def index_from_total(total: int, count: int, scale_min: int, scale_max: int) -> float:
+    """A value index from the whole-number sum of `count` item scores.
+
+    The same number as value_index(total / count), but from whole numbers with a single
+    division, so an index that is exactly 85 comes out as 85.0 and not 84.99999999999999, and
+    the database (which sums whole numbers exactly) and this module agree to the last bit.
+    """
+    _check_scale(scale_min, scale_max)
+    if count <= 0:
+        raise ValueError("a value needs at least one answered item")
+    return (total - count * scale_min) * 100 / (count * (scale_max - scale_min))
+
+
+def person_from_totals(totals: Mapping[str, int], rules: Rules) -> PersonResult:
+    """Score one response from its per-value sums of item scores (reverse keying applied).
+
+    This is how the database's GROUP BY hands a person over; person_result comes here too,
+    so there is one place for the arithmetic.
+    """
+    try:
+        ordered = [totals[code] for code in rules.value_codes]
+    except KeyError as missing:
+        raise ValueError(f"no total for value {missing.args[0]}") from None
+    return person_from_total_list(ordered, rules)
+
+
+def person_from_total_list(totals: Sequence[int], rules: Rules) -> PersonResult:
+    """person_from_totals with the totals in the order of rules.value_codes: the hot path of a
+    report over a whole organisation. Index as in index_from_total, overall as in overall_index
+    (the same operations in the same order, so the same floats), band as in band_for."""
+    if len(totals) != len(rules.value_plan):
+        raise ValueError(f"expected {len(rules.value_plan)} value totals, got {len(totals)}")
     means: dict[str, float] = {}
     indices: dict[str, float] = {}
-    for code in rules.value_codes:
-        items = rules.items_of(code)
-        total = sum(
-            item_score(_answer(answers, item.code, lo, hi), item.reverse, lo, hi) for item in items
-        )
-        k = len(items)
+    weighted = []
+    for (code, k, low, high, span, weight), total in zip(rules.value_plan, totals, strict=True):
+        if not low <= total <= high:
+            raise ValueError(f"total {total} of value {code} is outside {low}-{high}")
         means[code] = total / k
-        # The same number as value_index(mean), but from whole numbers with a single division,
-        # so an index that is exactly 85 comes out as 85.0 and not 84.99999999999999.
-        indices[code] = (total - k * lo) * 100 / (k * (hi - lo))
-    overall = overall_index(indices, rules.weights)
+        index = (total - low) * 100 / span
+        indices[code] = index
+        weighted.append(weight * index)
+    if rules.total_weight == 0:
+        raise ValueError("total weight of the values is 0: the overall index is undefined")
+    overall = math.fsum(weighted) / rules.total_weight
     return PersonResult(means, indices, overall, band_for(overall, rules.bands))
 
 
@@ -226,6 +305,18 @@ class GroupResult:
     withheld: bool
 
 
+def participation_rate(submitted: int, eligible: int) -> float | None:
+    """Submitted / eligible; None for a unit with nobody eligible (not 0 %, not 100 %)."""
+    if eligible < 0:
+        raise ValueError(f"eligible must be >= 0, got {eligible}")
+    return submitted / eligible if eligible else None
+
+
+def is_withheld(n: int, rules: Rules, hide_individuals: bool) -> bool:
+    """Numbers of fewer than min_group_size people are withheld when individuals are hidden."""
+    return hide_individuals and n < rules.min_group_size
+
+
 def group_result(
     people: Sequence[PersonResult], eligible: int, rules: Rules, hide_individuals: bool
 ) -> GroupResult:
@@ -233,11 +324,9 @@ def group_result(
 
     Participation is always shown: how many took part says nothing about what anyone answered.
     """
-    if eligible < 0:
-        raise ValueError(f"eligible must be >= 0, got {eligible}")
     submitted = len(people)
-    participation = submitted / eligible if eligible else None
-    if hide_individuals and submitted < rules.min_group_size:
+    participation = participation_rate(submitted, eligible)
+    if is_withheld(submitted, rules, hide_individuals):
         return GroupResult(eligible, submitted, participation, {}, None, None, True)
     values: dict[str, Aggregate] = {}
     for code in rules.value_codes:
@@ -314,13 +403,176 @@ class ItemStats:
 def item_stats(raw_answers: Iterable[int], scale_min: int, scale_max: int) -> ItemStats:
     """Counts carry every scale point, zeros included, so charts and tables line up."""
     _check_scale(scale_min, scale_max)
-    answers = list(raw_answers)
     counts = dict.fromkeys(range(scale_min, scale_max + 1), 0)
-    for answer in answers:
+    for answer in raw_answers:
         _check_answer(answer, scale_min, scale_max)
         counts[answer] += 1
-    agg = aggregate(answers)
-    return ItemStats(agg.n, agg.mean, agg.sd, counts)
+    return item_stats_from_counts(counts, scale_min, scale_max)
+
+
+def item_stats_from_counts(counts: Mapping[int, int], scale_min: int, scale_max: int) -> ItemStats:
+    """Item statistics from how many people ticked each scale point (a GROUP BY's output).
+
+    Whole-number sums make the mean and SD exact up to the final rounding to a float.
+    """
+    _check_scale(scale_min, scale_max)
+    full = dict.fromkeys(range(scale_min, scale_max + 1), 0)
+    for answer, count in counts.items():
+        _check_answer(answer, scale_min, scale_max)
+        if count < 0:
+            raise ValueError(f"count of answer {answer} must be >= 0, got {count}")
+        full[answer] += count
+    agg = _aggregate_from_sums(
+        sum(full.values()),
+        sum(a * c for a, c in full.items()),
+        sum(a * a * c for a, c in full.items()),
+    )
+    return ItemStats(agg.n, agg.mean, agg.sd, full)
+
+
+def _aggregate_from_sums(
+    n: int, total: int, squares: int, numerator: int = 1, denominator: int = 1
+) -> Aggregate:
+    """n, mean and sample SD of numbers x = u * numerator / denominator, given n, sum(u) and
+    sum(u*u) of integers u.
+
+    Whole-number arithmetic with one rounding at the end (Python's int / int is correctly
+    rounded): the one-pass formula is only unsafe in floating point, not in whole numbers.
+    """
+    if n == 0:
+        return Aggregate(0, None, None)
+    mean = numerator * total / (denominator * n)
+    if n < 2:
+        return Aggregate(n, mean, None)
+    spread = numerator * numerator * (n * squares - total * total)
+    return Aggregate(n, mean, math.sqrt(spread / (denominator * denominator * n * (n - 1))))
+
+
+def alpha_from_sums(
+    item_sums: Sequence[tuple[int, int, int]],
+    total_sums: tuple[int, int, int],
+    min_respondents: int,
+) -> float | None:
+    """Cronbach's alpha from (n, sum, sum of squares) of each item and of the value totals.
+
+    What the database can aggregate without handing every answer over. An item's variance is
+    the same whether or not it is reverse-scored (a mirror does not change spread), so the
+    item sums may be of raw answers; the totals must be of reverse-scored sums. Same None cases
+    as cronbach_alpha, and None below min_respondents respondents.
+    """
+    n, total, squares = total_sums
+    k = len(item_sums)
+    if n < max(min_respondents, 2) or k < 2:
+        return None
+    total_ss = Fraction(n * squares - total * total, n * (n - 1))
+    if total_ss == 0:
+        return None
+    item_ss = Fraction(0)
+    for item_n, item_total, item_squares in item_sums:
+        if item_n != n:
+            raise ValueError("every respondent must have a score for every item")
+        item_ss += Fraction(item_n * item_squares - item_total * item_total, n * (n - 1))
+    return float(Fraction(k, k - 1) * (1 - item_ss / total_ss))
+
+
+@dataclass
+class Moments:
+    """Whole-number sums over a group of people, enough for n, mean and SD of every value index
+    and of the overall index: the count, per value the sum of u and per pair of values the sum
+    of u_v * u_w, where u is a value's total score above its floor (total - k * scale_min).
+
+    A database sums these per unit in one GROUP BY; units then add up into their parents
+    without looking at a person again, and nothing is lost to floating point on the way.
+    """
+
+    n: int = 0
+    sums: dict[str, int] = field(default_factory=dict)
+    products: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def of_person(cls, totals: Mapping[str, int], rules: Rules) -> Moments:
+        u = {
+            code: totals[code] - len(rules.items_of(code)) * rules.scale_min
+            for code in rules.value_codes
+        }
+        codes = rules.value_codes
+        return cls(
+            1,
+            u,
+            {(a, b): u[a] * u[b] for i, a in enumerate(codes) for b in codes[i:]},
+        )
+
+    def add(self, other: Moments) -> None:
+        self.n += other.n
+        for key, value in other.sums.items():
+            self.sums[key] = self.sums.get(key, 0) + value
+        for key, value in other.products.items():
+            self.products[key] = self.products.get(key, 0) + value
+
+
+def value_pairs(rules: Rules) -> list[tuple[str, str]]:
+    """The (v, w) pairs Moments.products holds: each unordered pair once, squares included."""
+    return list(rules.value_pairs)
+
+
+@dataclass(frozen=True)
+class _OverallPlan:
+    """overall index = sum over values of coefficient_v * u_v / denominator, in whole numbers:
+    coefficient_v / denominator = weight_v / total weight * 100 / (k_v * (max - min)) exactly
+    (the float weights are binary fractions, so they are exact rationals)."""
+
+    coefficients: dict[str, int]
+    denominator: int
+
+
+def _overall_plan(rules: Rules) -> _OverallPlan:
+    if rules.total_weight == 0:
+        raise ValueError("total weight of the values is 0: the overall index is undefined")
+    total = Fraction(rules.total_weight)
+    exact = {
+        code: Fraction(weight) / total * Fraction(100, span)
+        for code, _k, _low, _high, span, weight in rules.value_plan
+    }
+    denominator = math.lcm(*(c.denominator for c in exact.values()))
+    return _OverallPlan({code: int(c * denominator) for code, c in exact.items()}, denominator)
+
+
+def moments_aggregates(moments: Moments, rules: Rules) -> tuple[dict[str, Aggregate], Aggregate]:
+    """n, mean and SD of each value index and of the overall index of the group.
+
+    A value index is u * 100 / (k * (max - min)); the overall index is linear in the u's, so its
+    sum comes from the sums and its sum of squares is a quadratic form in the products.
+    """
+    n = moments.n
+    sums, products = moments.sums, moments.products
+    values = {
+        code: _aggregate_from_sums(n, sums.get(code, 0), products.get((code, code), 0), 100, span)
+        for code, _k, _low, _high, span, _w in rules.value_plan
+    }
+    plan = rules.overall_plan
+    a, d = plan.coefficients, plan.denominator
+    if n == 0:
+        return values, Aggregate(0, None, None)
+    mean = sum(a[v] * sums.get(v, 0) for v in a) / (d * n)
+    if n < 2:
+        return values, Aggregate(n, mean, None)
+    spread = 0  # n * sum (x - mean)^2 * d^2 = sum over pairs a_v a_w (n S_vw - s_v s_w)
+    for v, w in rules.value_pairs:
+        term = n * products.get((v, w), 0) - sums.get(v, 0) * sums.get(w, 0)
+        spread += (1 if v == w else 2) * a[v] * a[w] * term
+    return values, Aggregate(n, mean, math.sqrt(max(spread, 0) / (d * d * n * (n - 1))))
+
+
+def group_from_moments(
+    moments: Moments, eligible: int, rules: Rules, hide_individuals: bool
+) -> GroupResult:
+    """group_result for a group given by its Moments instead of its people; same numbers."""
+    participation = participation_rate(moments.n, eligible)
+    if is_withheld(moments.n, rules, hide_individuals):
+        return GroupResult(eligible, moments.n, participation, {}, None, None, True)
+    values, overall = moments_aggregates(moments, rules)
+    band = band_for(overall.mean, rules.bands)
+    return GroupResult(eligible, moments.n, participation, values, overall, band, False)
 
 
 @dataclass(frozen=True)
@@ -340,9 +592,22 @@ def quality_flags(
     """Flag one response. Raw answers are compared, so ticking 5 everywhere is flagged even
     though the reverse items then score 1; an unknown duration is never too fast."""
     raw = list(answers.values())
-    straight = len(raw) >= 2 and len(set(raw)) == 1
-    too_fast = duration_seconds is not None and duration_seconds < rules.min_seconds_per_item * len(
-        raw
+    return quality_flags_from_summary(
+        min(raw, default=None), max(raw, default=None), len(raw), duration_seconds, rules
+    )
+
+
+def quality_flags_from_summary(
+    lowest: int | None,
+    highest: int | None,
+    answered: int,
+    duration_seconds: float | None,
+    rules: Rules,
+) -> QualityFlags:
+    """quality_flags from what a GROUP BY gives: lowest and highest raw answer, how many."""
+    straight = answered >= 2 and lowest == highest
+    too_fast = (
+        duration_seconds is not None and duration_seconds < rules.min_seconds_per_item * answered
     )
     return QualityFlags(straight, too_fast)
 

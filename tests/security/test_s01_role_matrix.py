@@ -26,6 +26,10 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "auth.change_password": {"GET": "user", "POST": "user"},
     "survey.home": {"GET": "user"},
     "hr.home": {"GET": "hr"},
+    "hr.non_respondents": {"GET": "hr"},
+    "hr.non_respondents_xlsx": {"GET": "hr"},
+    "hr.unit_results": {"GET": "hr"},
+    "hr.report_xlsx": {"GET": "hr"},
     "admin.home": {"GET": "admin"},
 }
 

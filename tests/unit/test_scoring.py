@@ -15,16 +15,21 @@ from surveyapp.scoring import (
     Aggregate,
     Band,
     ItemRule,
+    Moments,
     Rules,
     aggregate,
     alpha_for_value,
+    alpha_from_sums,
     band_for,
     change,
     cronbach_alpha,
+    group_from_moments,
     group_result,
     item_score,
     item_stats,
+    item_stats_from_counts,
     overall_index,
+    person_from_totals,
     person_result,
     quality_flags,
     value_index,
@@ -608,3 +613,102 @@ def test_person_order_does_not_change_group(golden):
     b = group_result(shuffled, 12, golden, hide_individuals=True)
     assert a.overall.mean == pytest.approx(b.overall.mean)
     assert a.overall.sd == pytest.approx(b.overall.sd)
+
+
+# --- from whole-number sums (what the database hands over) ----------------------------------
+
+
+def _totals(answers, rules):
+    lo, hi = rules.scale_min, rules.scale_max
+    return {
+        code: sum(item_score(answers[i.code], i.reverse, lo, hi) for i in rules.items_of(code))
+        for code in rules.value_codes
+    }
+
+
+def test_golden_group_from_moments(golden):
+    # The golden unit again, from sums only: same numbers as from the people themselves.
+    moments = Moments()
+    for answers in (P1, P2, P3):
+        moments.add(Moments.of_person(_totals(answers, golden), golden))
+    # u = score sum - 2 (two items of floor 1): BP 8, 5, 2; AK 6, 4, 3; KO 7, 6, 4.
+    assert (moments.n, moments.sums) == (3, {"BP": 15, "AK": 13, "KO": 17})
+    assert moments.products[("BP", "AK")] == 8 * 6 + 5 * 4 + 2 * 3
+    group = group_from_moments(moments, 4, golden, hide_individuals=False)
+    assert group.overall.mean == pytest.approx(62.5, abs=1e-12)
+    assert group.overall.sd == pytest.approx(25.0, abs=1e-12)
+    assert group.values["AK"].sd == pytest.approx(19.0940654)
+    assert group.band == CUKUP
+    assert group.participation == 0.75
+    assert group_from_moments(moments, 4, golden, hide_individuals=True).withheld
+
+
+def test_person_from_totals_rejects_impossible_totals(golden):
+    with pytest.raises(ValueError, match="outside 2-10"):
+        person_from_totals({"BP": 11, "AK": 4, "KO": 4}, golden)
+    with pytest.raises(ValueError, match="no total for value KO"):
+        person_from_totals({"BP": 4, "AK": 4}, golden)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rules_and_answers(), st.lists(st.randoms(use_true_random=False), max_size=12))
+def test_moments_agree_with_people(case, seeds):
+    rules, first = case
+    lo, hi = rules.scale_min, rules.scale_max
+    people = [first] + [{i.code: rnd.randint(lo, hi) for i in rules.items} for rnd in seeds]
+    # Identical people now and then: a group with no spread must give SD 0, not noise.
+    people += people[:1] * (len(seeds) % 3)
+    results = [person_result(a, rules) for a in people]
+    moments = Moments()
+    for answers, result in zip(people, results, strict=True):
+        assert person_from_totals(_totals(answers, rules), rules) == result
+        moments.add(Moments.of_person(_totals(answers, rules), rules))
+    want = group_result(results, len(people), rules, hide_individuals=False)
+    got = group_from_moments(moments, len(people), rules, hide_individuals=False)
+    for code, agg in want.values.items():
+        assert got.values[code].n == agg.n
+        assert got.values[code].mean == pytest.approx(agg.mean, abs=1e-9)
+        assert (got.values[code].sd is None) == (agg.sd is None)
+        if agg.sd is not None:
+            assert got.values[code].sd == pytest.approx(agg.sd, abs=1e-9)
+    assert got.overall.mean == pytest.approx(want.overall.mean, abs=1e-9)
+    if want.overall.sd is not None:
+        assert got.overall.sd == pytest.approx(want.overall.sd, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda k: st.lists(st.lists(st.integers(1, 5), min_size=k, max_size=k), max_size=40)
+    )
+)
+def test_alpha_from_sums_agrees_with_rows(rows):
+    k = len(rows[0]) if rows else 2
+    items = [(len(rows), sum(r[j] for r in rows), sum(r[j] ** 2 for r in rows)) for j in range(k)]
+    totals = [sum(r) for r in rows]
+    total = (len(rows), sum(totals), sum(t * t for t in totals))
+    want = cronbach_alpha(rows)
+    got = alpha_from_sums(items, total, min_respondents=0)
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_alpha_from_sums_published_example():
+    items = [
+        (10, sum(q), sum(x * x for x in q)) for q in (STATOLOGY_Q1, STATOLOGY_Q2, STATOLOGY_Q3)
+    ]
+    # totals 3 4 5 6 7 8 8 9 7 9: sum 66, squares 474 (worked above).
+    assert alpha_from_sums(items, (10, 66, 474), 10) == pytest.approx(0.7734375, abs=1e-12)
+    assert alpha_from_sums(items, (10, 66, 474), 30) is None  # below 30 respondents
+    assert alpha_from_sums(items[:1], (10, 23, 57), 10) is None  # one item
+
+
+def test_item_stats_from_counts():
+    # The counts of raw 1, 2, 2, 5 (worked above): mean 2.5, SD sqrt(3).
+    stats = item_stats_from_counts({1: 1, 2: 2, 5: 1}, 1, 5)
+    assert (stats.n, stats.mean) == (4, 2.5)
+    assert stats.sd == pytest.approx(1.7320508)
+    assert stats.counts == {1: 1, 2: 2, 3: 0, 4: 0, 5: 1}
+    with pytest.raises(ValueError, match="outside the scale"):
+        item_stats_from_counts({6: 1}, 1, 5)

@@ -1,0 +1,286 @@
+"""Unit results and every person's indices for a period of 100,000 employees in 500 units with 28
+answers each, on SQLite and on PostgreSQL, beside a single hand-written GROUP BY over the answers
+in the same run (DESIGN.md target: under 2 s on both).
+
+    python -m bench.aggregate [--employees N] [--units N] [--repeat N] [--only sqlite|postgresql]
+
+PostgreSQL: BENCH_POSTGRES_URL names the server (default: the local test server); the bench
+creates a database of its own and drops it afterwards. Writes bench/results/aggregate.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.common import Figure, report, timed
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+BASELINE_SQL = "SELECT response_id, SUM(value) FROM answers GROUP BY response_id"
+
+
+def build_tree(n_units: int, rnd: random.Random) -> list[dict]:
+    """A Pemkot root, a tenth of the units as Dinas below it, two fifths as Bidang below those and
+    the rest as Seksi: paths as the app makes them ("/1/4/9/"), ids chosen here."""
+    units = [{"id": 1, "code": "PEMKOT", "name": "Pemerintah Kota", "parent_id": None}]
+    n_dinas = max(1, n_units // 10)
+    n_bidang = max(1, n_units * 2 // 5)
+    for i in range(2, n_units + 1):
+        if i <= n_dinas + 1:
+            parent = 1  # Dinas, Badan, Kecamatan
+        elif i <= n_dinas + n_bidang + 1:
+            parent = rnd.randint(2, n_dinas + 1)  # Bidang
+        else:
+            parent = rnd.randint(n_dinas + 2, n_dinas + n_bidang + 1)  # Seksi
+        units.append({"id": i, "code": f"U{i:04d}", "name": f"Unit {i}", "parent_id": parent})
+    by_id = {u["id"]: u for u in units}
+    for unit in units:
+        parent = by_id.get(unit["parent_id"])
+        unit["path"] = (parent["path"] if parent else "/") + f"{unit['id']}/"
+        unit["depth"] = unit["path"].count("/") - 2
+        unit["active"] = True
+    return units
+
+
+def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> int:
+    """Schema by migration, then the organisation and one open period in bulk; returns the
+    period id. Answers come from one INSERT ... SELECT over responses x items."""
+    from surveyapp.extensions import db
+    from surveyapp.models import Employee, Period, QuestionnaireVersion, Response, Unit, utcnow
+    from surveyapp.services import periods
+
+    rnd = random.Random(seed)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        session = db.session
+        units = build_tree(n_units, rnd)
+        session.execute(sa.insert(Unit), units)
+        now = utcnow()
+        chunk = 20_000
+        for start in range(0, n_employees, chunk):
+            session.execute(
+                sa.insert(Employee),
+                [
+                    {
+                        "nip": f"19{i:016d}",
+                        "name": f"Pegawai {i}",
+                        "unit_id": rnd.randint(1, n_units),
+                        "jabatan": "Analis",
+                        "golongan": "III/a",
+                        "jenis": "PNS",
+                        "created_at": now,
+                    }
+                    for i in range(start, min(start + chunk, n_employees))
+                ],
+            )
+        if session.get_bind().dialect.name == "postgresql":
+            for table in ("units", "employees"):
+                session.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+        version = session.scalar(sa.select(QuestionnaireVersion).order_by(QuestionnaireVersion.id))
+        period = periods.create_period(
+            code="BENCH",
+            name="Periode bench",
+            version=version,
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=10),
+            scope_units=[session.get(Unit, 1)],
+            hide_individuals=True,
+        )
+        periods.open_period(period)
+        session.flush()
+        _insert_responses(session, period.id, now)  # every eligible person submitted
+        # 28 answers per response, spread over the scale by a cheap deterministic hash.
+        session.execute(
+            sa.text(
+                "INSERT INTO answers (response_id, item_id, value, answered_at) "
+                "SELECT r.id, i.id, 1 + (r.id * 7 + i.id * 13 + (r.id / 11) * i.id) % 5, "
+                ":now FROM responses r JOIN items i ON i.version_id = :version "
+                "WHERE r.period_id = :period"
+            ),
+            {"now": now.replace(tzinfo=None), "version": version.id, "period": period.id},
+        )
+        period_id = period.id
+        session.commit()
+        answers = session.scalar(sa.text("SELECT count(*) FROM answers"))
+        session.execute(sa.text("ANALYZE"))  # planner statistics, as a live database has
+        session.commit()
+        print(f"  {n_employees} employees, {n_units} units, {answers} answers", flush=True)
+        assert session.get(Period, period_id) is not None
+        assert answers == n_employees * len(version.items)
+        assert session.scalar(sa.select(sa.func.count(Response.id))) == n_employees
+    return period_id
+
+
+def _insert_responses(session, period_id: int, now) -> None:
+    """Core executemany of one response per roster entry, every one submitted."""
+    from surveyapp.models import Response, RosterEntry
+
+    roster = session.execute(
+        sa.select(RosterEntry.employee_id, RosterEntry.unit_id, RosterEntry.unit_path).where(
+            RosterEntry.period_id == period_id
+        )
+    ).all()
+    started = now - timedelta(minutes=20)
+    session.execute(
+        sa.insert(Response),
+        [
+            {
+                "period_id": period_id,
+                "employee_id": employee_id,
+                "unit_id": unit_id,
+                "unit_path": unit_path,
+                "state": "submitted",
+                "started_at": started,
+                "updated_at": now,
+                "submitted_at": now,
+            }
+            for employee_id, unit_id, unit_path in roster
+        ],
+    )
+
+
+def measure(app, period_id: int, database: str, employees: int, repeat: int) -> list[Figure]:
+    from surveyapp.extensions import db
+    from surveyapp.models import Period
+    from surveyapp.services import results
+
+    with app.app_context():
+        period = db.session.get(Period, period_id)
+
+        def baseline():
+            return db.session.execute(sa.text(BASELINE_SQL)).all()
+
+        def fresh(fn):
+            def run():
+                db.session.expire_all()
+                return fn()
+
+            return run
+
+        base_seconds, rows = timed(baseline, repeat)
+        assert len(rows) == employees
+        figures = []
+        jobs = [
+            ("unit results, whole organisation", lambda: results.unit_results(period)),
+            ("person indices, every person", lambda: results.person_results(period)),
+            (
+                "item statistics + alpha, whole organisation",
+                lambda: (
+                    results.item_statistics(period),
+                    results.alpha_by_value(period),
+                ),
+            ),
+        ]
+        for name, job in jobs:
+            seconds, outcome = timed(fresh(job), repeat)
+            figures.append(
+                Figure(
+                    name=f"{name} ({database})",
+                    seconds=seconds,
+                    baseline_seconds=base_seconds,
+                    extra={"database": database, "employees": employees},
+                )
+            )
+            print(f"  {name}: {seconds:.3f} s (baseline {base_seconds:.3f} s)", flush=True)
+        units = results.unit_results(period)
+        assert units[0].submitted == employees and units[0].overall.n == employees
+        db.session.rollback()
+    return figures
+
+
+def run_sqlite(args) -> list[Figure]:
+    from surveyapp import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+        app.instance_path = tmp
+        print("sqlite: building", flush=True)
+        start = time.perf_counter()
+        period_id = populate(app, args.employees, args.units)
+        print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
+        try:
+            return measure(app, period_id, "sqlite", args.employees, args.repeat)
+        finally:
+            with app.app_context():
+                from surveyapp.extensions import db
+
+                db.engine.dispose()
+
+
+def run_postgresql(args) -> list[Figure]:
+    from surveyapp import create_app
+
+    server = sa.make_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    name = f"bench_aggregate_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        print(f"postgresql: skipped, server not reachable ({exc.orig})", flush=True)
+        return []
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        with tempfile.TemporaryDirectory() as tmp:
+            app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
+            app.instance_path = tmp
+            print("postgresql: building", flush=True)
+            start = time.perf_counter()
+            period_id = populate(app, args.employees, args.units)
+            print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
+            try:
+                return measure(app, period_id, "postgresql", args.employees, args.repeat)
+            finally:
+                with app.app_context():
+                    from surveyapp.extensions import db
+
+                    db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    figures: list[Figure] = []
+    if args.only in (None, "sqlite"):
+        figures += run_sqlite(args)
+    if args.only in (None, "postgresql"):
+        figures += run_postgresql(args)
+    report(
+        "aggregate",
+        figures,
+        employees=args.employees,
+        units=args.units,
+        answers_per_person=28,
+        target_seconds=2.0,
+        baseline=BASELINE_SQL,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,614 @@
+"""What HR sees: who has filled in, the unit results, and the data of the workbook.
+
+Every unit HR names (in a URL, a query string or a form) is resolved here against the period's
+snapshot and the one HR scope rule in services/org.py; the numbers come from
+services/results.py and are only arranged here. Nothing here formats cells (excel.py does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, gettext
+
+from .. import scoring
+from ..excel import (
+    STATUS_DRAFT,
+    STATUS_NOT_STARTED,
+    STATUS_SUBMITTED,
+    BandLine,
+    ItemLine,
+    NonRespondentLine,
+    PersonLine,
+    Report,
+    TrendPoint,
+    UnitLine,
+    ValueHeading,
+)
+from ..extensions import db
+from ..i18n import tz_abbreviation
+from ..models import (
+    PERIOD_DRAFT,
+    RESPONSE_SUBMITTED,
+    Employee,
+    Period,
+    PeriodUnit,
+    QuestionnaireVersion,
+    Response,
+    RosterEntry,
+    utcnow,
+)
+from . import audit, org
+from .participation import UnitParticipation, participation
+
+NON_RESPONDENTS_PER_PAGE = 100
+
+
+class NotVisible(LookupError):
+    """The period or unit does not exist for this user; the view answers 404, whatever the
+    reason, so that nobody learns which units exist outside their scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The unit subtree a page or a report covers; `path` None means the whole period."""
+
+    path: str | None
+    code: str
+    name: str
+    unit_id: int | None = None
+
+
+def visible_periods(user: Employee) -> list[Period]:
+    """Periods that have opened, newest first (a draft has no roster to report on)."""
+    org.visible_root(user)  # PermissionError for someone without a scope
+    return list(
+        db.session.scalars(
+            sa.select(Period).where(Period.state != PERIOD_DRAFT).order_by(Period.opens_at.desc())
+        )
+    )
+
+
+def period_for(user: Employee, period_id: int) -> Period:
+    period = db.session.get(Period, period_id)
+    if period is None or period.state == PERIOD_DRAFT:
+        raise NotVisible
+    org.visible_root(user)
+    return period
+
+
+def scope_for(user: Employee, period: Period, unit_id: int | None) -> Scope:
+    """The unit the user asked for, as the period's snapshot knows it, if the user may see it;
+    without a unit, the user's own scope (everything for an admin)."""
+    root = org.visible_root(user)
+    if unit_id is None:
+        # The scope unit itself may be absent from the period while units below it take part.
+        return (
+            _whole_period(period)
+            if root is None
+            else Scope(root.path, root.code, root.name, root.id)
+        )
+    unit = db.session.scalar(
+        sa.select(PeriodUnit).where(
+            PeriodUnit.period_id == period.id, PeriodUnit.unit_id == unit_id
+        )
+    )
+    if unit is None or not org.can_see_path(user, unit.path):
+        raise NotVisible
+    return Scope(unit.path, unit.code, unit.name, unit.unit_id)
+
+
+def period_by_code(code: str) -> Period:
+    """For the command line, which is trusted with every period and unit."""
+    period = db.session.scalar(sa.select(Period).where(Period.code == code))
+    if period is None or period.state == PERIOD_DRAFT:
+        raise NotVisible(code)
+    return period
+
+
+def scope_by_code(period: Period, unit_code: str | None) -> Scope:
+    if unit_code is None:
+        return _whole_period(period)
+    unit = db.session.scalar(
+        sa.select(PeriodUnit).where(PeriodUnit.period_id == period.id, PeriodUnit.code == unit_code)
+    )
+    if unit is None:
+        raise NotVisible(unit_code)
+    return Scope(unit.path, unit.code, unit.name, unit.unit_id)
+
+
+def _whole_period(period: Period) -> Scope:
+    units = list(
+        db.session.scalars(
+            sa.select(PeriodUnit).where(PeriodUnit.period_id == period.id).order_by(PeriodUnit.path)
+        )
+    )
+    ids = {u.unit_id for u in units}
+    roots = [u for u in units if u.parent_unit_id not in ids]
+    if len(roots) == 1:
+        return Scope(roots[0].path, roots[0].code, roots[0].name, roots[0].unit_id)
+    return Scope(None, "semua", "", None)
+
+
+# Participation ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Totals:
+    eligible: int
+    submitted: int
+    drafts: int
+
+    @property
+    def not_started(self) -> int:
+        return self.eligible - self.submitted - self.drafts
+
+    @property
+    def rate(self) -> float | None:
+        return self.submitted / self.eligible if self.eligible else None
+
+
+SORT_KEYS = {
+    "name": lambda r: r.name.casefold(),
+    "eligible": lambda r: r.eligible,
+    "submitted": lambda r: r.submitted,
+    "drafts": lambda r: r.drafts,
+    "not_started": lambda r: r.eligible - r.submitted - r.drafts,
+    "rate": lambda r: -1 if r.rate is None else r.rate,
+}
+
+
+def participation_rows(
+    period: Period, scope: Scope, sort: str | None = None, descending: bool = False
+) -> list[UnitParticipation]:
+    """The unit tree in tree order, or flat and sorted by one column."""
+    rows = participation(period, scope.path)
+    if sort in SORT_KEYS:
+        rows = sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+    return rows
+
+
+def participation_totals(period: Period, scope: Scope) -> Totals:
+    """The whole scope counted once (summing unit rows would count nested units twice)."""
+    submitted = sa.func.count(sa.case((Response.state == RESPONSE_SUBMITTED, 1)))
+    drafts = sa.func.count(sa.case((Response.state != RESPONSE_SUBMITTED, 1)))
+    query = (
+        sa.select(sa.func.count(RosterEntry.id), submitted, drafts)
+        .select_from(RosterEntry)
+        .outerjoin(
+            Response,
+            sa.and_(
+                Response.period_id == RosterEntry.period_id,
+                Response.employee_id == RosterEntry.employee_id,
+            ),
+        )
+        .where(RosterEntry.period_id == period.id)
+    )
+    if scope.path is not None:
+        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    eligible, done, draft = db.session.execute(query).one()
+    return Totals(eligible, done, draft)
+
+
+# Who has not submitted ------------------------------------------------------------------------
+def _non_respondents_query(period: Period, scope: Scope):
+    unit = sa.orm.aliased(PeriodUnit)
+    query = (
+        sa.select(Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state)
+        .select_from(RosterEntry)
+        .join(Employee, Employee.id == RosterEntry.employee_id)
+        .join(
+            unit,
+            sa.and_(unit.period_id == RosterEntry.period_id, unit.unit_id == RosterEntry.unit_id),
+        )
+        .outerjoin(
+            Response,
+            sa.and_(
+                Response.period_id == RosterEntry.period_id,
+                Response.employee_id == RosterEntry.employee_id,
+            ),
+        )
+        .where(
+            RosterEntry.period_id == period.id,
+            sa.or_(Response.id.is_(None), Response.state != RESPONSE_SUBMITTED),
+        )
+    )
+    if scope.path is not None:
+        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    return query, unit
+
+
+def _line(row) -> NonRespondentLine:
+    status = STATUS_NOT_STARTED if row[4] is None else STATUS_DRAFT
+    return NonRespondentLine(row[0], row[1], row[2], row[3], status)
+
+
+@dataclass(frozen=True)
+class NonRespondentPage:
+    lines: list[NonRespondentLine]
+    total: int
+    page: int
+    pages: int
+
+
+def non_respondent_page(period: Period, scope: Scope, page: int = 1) -> NonRespondentPage:
+    query, unit = _non_respondents_query(period, scope)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // NON_RESPONDENTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        query.order_by(unit.path, Employee.name, Employee.nip)
+        .limit(NON_RESPONDENTS_PER_PAGE)
+        .offset((page - 1) * NON_RESPONDENTS_PER_PAGE)
+    )
+    return NonRespondentPage([_line(r) for r in rows], total, page, pages)
+
+
+def non_respondents(period: Period, scope: Scope) -> Iterator[NonRespondentLine]:
+    """Every non-respondent in the scope, streamed in batches (the list of a big city is
+    never held in memory at once)."""
+    query, unit = _non_respondents_query(period, scope)
+    result = db.session.execute(
+        query.order_by(unit.path, Employee.name, Employee.nip).execution_options(yield_per=2000)
+    )
+    for row in result:
+        yield _line(row)
+
+
+# Downloads -------------------------------------------------------------------------------------
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40].strip("-") or "x"
+
+
+def report_filename(
+    period: Period, scope: Scope, today: date, prefix: str = "laporan-berakhlak"
+) -> str:
+    """laporan-berakhlak-<period>-<unit>-<yyyymmdd>.xlsx, in characters safe in any header."""
+    return f"{prefix}-{_slug(period.code)}-{_slug(scope.code)}-{today:%Y%m%d}.xlsx"
+
+
+def record_download(
+    user: Employee | None, period: Period, scope: Scope, filename: str, kind: str, ip: str | None
+) -> None:
+    audit.record(
+        "report_downloaded" if user is not None else "report_exported",
+        actor=user,
+        object_type="period",
+        object_id=period.id,
+        after={"kind": kind, "unit": scope.code, "file": filename},
+        ip=ip,
+    )
+
+
+# The workbook and the unit results page ---------------------------------------------------------
+TREND_PERIODS = 5  # earlier periods of the same questionnaire shown in the trend chart
+
+
+def _band_label(band, locale: str) -> str | None:
+    return band.label(locale) if band is not None else None
+
+
+def _value_headings(version, locale: str) -> list[ValueHeading]:
+    seen: dict[str, ValueHeading] = {}
+    for item in version.items:
+        value = item.core_value
+        seen.setdefault(value.code, ValueHeading(value.code, value.name(locale)))
+    return [seen[code] for code in scoring.VALUE_CODES if code in seen]
+
+
+def _unit_line(result, locale: str, depth: int) -> UnitLine:
+    withheld = bool(result.withheld)
+    return UnitLine(
+        code=result.code,
+        name=result.name,
+        depth=depth,
+        eligible=result.eligible,
+        submitted=result.submitted,
+        participation=result.participation,
+        indices={} if withheld else {code: agg.mean for code, agg in result.values.items()},
+        overall=None if withheld or result.overall is None else result.overall.mean,
+        band=None if withheld else _band_label(result.band, locale),
+        withheld=withheld,
+        unit_id=result.unit_id,
+    )
+
+
+def _item_lines(version, stats, locale: str) -> list[ItemLine]:
+    """results.item_statistics rows in the report's language; a withheld row has only n."""
+    return [
+        ItemLine(
+            row.item.code,
+            row.value_code,
+            row.item.text(locale),
+            row.item.reverse,
+            row.n,
+            row.mean,
+            row.sd,
+            dict(row.counts),
+            row.withheld,
+        )
+        for row in stats
+    ]
+
+
+def _earlier_periods(period: Period) -> list[Period]:
+    """Closed periods of the same questionnaire that opened before this one, oldest first."""
+    version = period.version
+    earlier = db.session.scalars(
+        sa.select(Period)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
+            Period.id != period.id,
+            Period.state != PERIOD_DRAFT,
+            Period.opens_at < period.opens_at,
+        )
+        .order_by(Period.opens_at.desc())
+        .limit(TREND_PERIODS)
+    )
+    return list(reversed(list(earlier)))
+
+
+def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
+    """One scope result per earlier period: a handful of periods, never a query per unit."""
+    from . import results
+
+    points = []
+    for earlier in _earlier_periods(period):
+        try:
+            result = results.scope_result(earlier, scope.path)
+        except LookupError:  # the unit did not take part in that period
+            continue
+        if result.withheld or result.overall is None:
+            continue
+        indices = {code: agg.mean for code, agg in result.values.items()}
+        points.append(TrendPoint(earlier.name, indices, result.overall.mean))
+    if points and not current.withheld:
+        points.append(TrendPoint(period.name, current.indices, current.overall))
+    return points
+
+
+def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[PersonLine]:
+    """Every eligible person of the scope with their own numbers, streamed from the roster."""
+    from . import results
+
+    indices = results.person_results(period, scope.path)
+    unit = sa.orm.aliased(PeriodUnit)
+    query = (
+        sa.select(
+            Employee.id,
+            Employee.nip,
+            Employee.name,
+            unit.name,
+            Employee.jabatan,
+            Employee.golongan,
+            Response.state,
+            Response.submitted_at,
+        )
+        .select_from(RosterEntry)
+        .join(Employee, Employee.id == RosterEntry.employee_id)
+        .join(
+            unit,
+            sa.and_(unit.period_id == RosterEntry.period_id, unit.unit_id == RosterEntry.unit_id),
+        )
+        .outerjoin(
+            Response,
+            sa.and_(
+                Response.period_id == RosterEntry.period_id,
+                Response.employee_id == RosterEntry.employee_id,
+            ),
+        )
+        .where(RosterEntry.period_id == period.id)
+        .order_by(unit.path, Employee.name, Employee.nip)
+        .execution_options(yield_per=2000)
+    )
+    if scope.path is not None:
+        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    for row in db.session.execute(query):
+        person = indices.get(row[0]) if row[6] == RESPONSE_SUBMITTED else None
+        status = {None: STATUS_NOT_STARTED, RESPONSE_SUBMITTED: STATUS_SUBMITTED}.get(
+            row[6], STATUS_DRAFT
+        )
+        yield PersonLine(
+            nip=row[1],
+            name=row[2],
+            unit=row[3],
+            jabatan=row[4],
+            golongan=row[5],
+            status=status,
+            submitted_at=row[7],
+            indices=dict(person.value_indices) if person else {},
+            overall=person.overall if person else None,
+            band=_band_label(person.band, locale) if person else None,
+            flags=tuple(person.flags.codes()) if person else (),
+        )
+
+
+def _roster_count(period: Period, scope: Scope) -> int:
+    query = sa.select(sa.func.count(RosterEntry.id)).where(RosterEntry.period_id == period.id)
+    if scope.path is not None:
+        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    return db.session.scalar(query)
+
+
+def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, locale: str) -> Report:
+    """Gather the workbook's numbers from services/results.py; excel.write_report formats them."""
+    from . import results
+
+    version = period.version
+    rules = results.rules_for(version)
+    unit_results = results.unit_results(period, scope.path)
+    base = min((r.depth for r in unit_results), default=0)
+    units = [_unit_line(r, locale, r.depth - base) for r in unit_results]
+    total = _unit_line(_scope_result(period, scope), locale, 0)
+    stats = results.item_statistics(period, scope.path)
+    alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
+    labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
+    with force_locale(locale):
+        scope_name = scope.name or gettext("The whole organisation")
+        generated_by = actor.name if actor is not None else gettext("command line")
+    hidden = period.hide_individuals
+    return Report(
+        locale=locale,
+        period_code=period.code,
+        period_name=period.name,
+        opens_at=period.opens_at,
+        closes_at=period.closes_at,
+        questionnaire=version.questionnaire.name,
+        version_number=version.number,
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+        scale_labels=labels,
+        bands=[BandLine(b.lower, b.label(locale)) for b in rules.bands],
+        weights=dict(rules.weights),
+        min_group_size=rules.min_group_size,
+        min_alpha_respondents=rules.min_alpha_respondents,
+        hide_individuals=hidden,
+        scope_code=scope.code,
+        scope_name=scope_name,
+        generated_at=utcnow(),
+        generated_by=generated_by,
+        values=_value_headings(version, locale),
+        units=units,
+        total=total,
+        items=_item_lines(version, stats, locale),
+        alpha=alpha,
+        trend=_trend(period, scope, total),
+        people=None if hidden else _people(period, scope, locale, rules),
+        people_count=0 if hidden else _roster_count(period, scope),
+        timezone=current_app.config["TIMEZONE"],
+        timezone_label=tz_abbreviation(),
+        reverse_items=[i.code for i in version.items if i.reverse],
+    )
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    code: str
+    name: str
+    mean: float | None
+    sd: float | None
+    n: int
+    band: str | None
+    previous: float | None
+    change: float | None
+
+
+@dataclass
+class UnitPage:
+    period: Period
+    scope: Scope
+    parent: Scope | None
+    previous: Period | None
+    eligible: int
+    submitted: int
+    participation: float | None
+    withheld: bool
+    min_group_size: int
+    min_alpha_respondents: int
+    values: list[ValueLine]
+    overall: ValueLine | None
+    subunits: list[UnitLine]
+    items: list[ItemLine]
+    alpha: dict
+    scale: list[tuple[int, str]]
+    thresholds: list[float]
+
+
+def _value_line(code, name, agg, change, band, locale) -> ValueLine:
+    """A value's numbers; the previous index is read back from results' change, so both
+    periods' units are matched the way results.value_changes matches them (by code)."""
+    mean = agg.mean if agg is not None else None
+    previous = mean - change if mean is not None and change is not None else None
+    return ValueLine(
+        code,
+        name,
+        mean,
+        agg.sd if agg is not None else None,
+        agg.n if agg is not None else 0,
+        _band_label(band, locale),
+        previous,
+        change,
+    )
+
+
+def _scope_result(period: Period, scope: Scope):
+    from . import results
+
+    try:
+        return results.scope_result(period, scope.path)
+    except LookupError:  # an HR scope unit that is not itself part of the period
+        raise NotVisible from None
+
+
+def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> UnitPage:
+    """The unit results page: the scope unit, its subunits side by side, items and alpha."""
+    from . import results
+
+    version = period.version
+    rules = results.rules_for(version)
+    current = _scope_result(period, scope)
+    unit_results = results.unit_results(period, scope.path)
+    previous_period = results.previous_period(period)
+    changes: dict = {}
+    if previous_period is not None and not current.withheld:
+        changes = results.value_changes(period, previous_period, scope.path).get(scope.code, {})
+    withheld = bool(current.withheld)
+    values, overall = [], None
+    if not withheld:
+        for heading in _value_headings(version, locale):
+            agg = current.values.get(heading.code)
+            band = scoring.band_for(agg.mean if agg else None, rules.bands)
+            values.append(
+                _value_line(
+                    heading.code, heading.name, agg, changes.get(heading.code), band, locale
+                )
+            )
+        with force_locale(locale):
+            name = gettext("Overall index")
+        overall = _value_line(
+            "", name, current.overall, changes.get(results.OVERALL), current.band, locale
+        )
+    subunits = [_unit_line(r, locale, 1) for r in unit_results if r.depth == 1]
+    stats = [] if withheld else results.item_statistics(period, scope.path)
+    labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
+    points = range(version.scale_min, version.scale_max + 1)
+    return UnitPage(
+        period=period,
+        scope=scope,
+        parent=_visible_parent(user, period, scope),
+        previous=previous_period,
+        eligible=current.eligible,
+        submitted=current.submitted,
+        participation=current.participation,
+        withheld=withheld,
+        min_group_size=rules.min_group_size,
+        min_alpha_respondents=rules.min_alpha_respondents,
+        values=values,
+        overall=overall,
+        subunits=subunits,
+        items=_item_lines(version, stats, locale),
+        alpha={} if withheld else results.alpha_by_value(period, scope.path),
+        scale=[(p, labels[i] if i < len(labels) else str(p)) for i, p in enumerate(points)],
+        thresholds=[b.lower for b in rules.bands],
+    )
+
+
+def _visible_parent(user: Employee, period: Period, scope: Scope) -> Scope | None:
+    if scope.unit_id is None:
+        return None
+    unit = db.session.scalar(
+        sa.select(PeriodUnit).where(
+            PeriodUnit.period_id == period.id, PeriodUnit.unit_id == scope.unit_id
+        )
+    )
+    if unit is None or unit.parent_unit_id is None:
+        return None
+    try:
+        return scope_for(user, period, unit.parent_unit_id)
+    except NotVisible:
+        return None

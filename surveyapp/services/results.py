@@ -1,0 +1,607 @@
+"""A period's numbers, computed by the database: person indices, unit results, item statistics,
+reliability and change since the previous period.
+
+Every function runs a fixed number of statements whatever the size of the organisation: the
+answers are summed per person and per roster unit with GROUP BY (reverse keying in SQL), and
+only the per-unit sums come back to Python, where units add up into their parents (work in
+proportion to units times depth, never to people). The sums are whole numbers, so the arithmetic
+that turns them into indices, means and standard deviations (in `scoring`) is exact up to the
+last rounding, and agrees with the pure reference to the last digits.
+
+These functions report; they do not decide who may see what. A view checks the user's scope
+(services.org) before it asks for a subtree, and shows individual results only where the
+period allows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from .. import scoring
+from ..extensions import db
+from ..models import (
+    PERIOD_CLOSED,
+    PERIOD_OPEN,
+    RESPONSE_SUBMITTED,
+    Answer,
+    CoreValue,
+    Item,
+    Period,
+    PeriodUnit,
+    QuestionnaireVersion,
+    Response,
+    RosterEntry,
+)
+from . import org
+
+# --- the version's rules ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Version:
+    """A version's scoring rules plus what the SQL needs: item rows and core value ids."""
+
+    rules: scoring.Rules
+    items: tuple[Item, ...]
+    value_ids: dict[str, int]  # value code -> core_values.id
+
+
+def _load_version(version: QuestionnaireVersion) -> _Version:
+    """One query: the version's items in order with their value codes."""
+    rows = db.session.execute(
+        sa.select(Item, CoreValue.code, CoreValue.id)
+        .join(CoreValue, CoreValue.id == Item.core_value_id)
+        .where(Item.version_id == version.id)
+        .order_by(Item.position, Item.id)
+    ).all()
+    rules = scoring.Rules(
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+        items=tuple(
+            scoring.ItemRule(item.code, code, bool(item.reverse)) for item, code, _ in rows
+        ),
+        bands=tuple(
+            scoring.Band(float(b["lower"]), str(b["label_id"]), str(b["label_en"]))
+            for b in version.bands or ()
+        ),
+        weights={str(k): float(v) for k, v in (version.weights or {}).items()},
+        min_group_size=version.min_group_size,
+    )
+    return _Version(rules, tuple(item for item, _, _ in rows), {c: i for _, c, i in rows})
+
+
+def rules_for(version: QuestionnaireVersion) -> scoring.Rules:
+    """The scoring rules a version states: scale, items and their reverse flags, bands, weights,
+    minimum group size."""
+    return _load_version(version).rules
+
+
+# --- shared SQL pieces -----------------------------------------------------------------------
+
+
+def _in_scope(path_column, root_path: str | None):
+    return sa.true() if root_path is None else org.in_subtree(path_column, root_path)
+
+
+# Per-person value totals leave the database packed into one whole number where they fit: one
+# SUM per answer row instead of one per value, which is most of the cost on 2.8 million answers.
+BIGINT = sa.BigInteger()
+PACK_BITS = 62  # below the sign bit of a 64-bit integer, in SQLite and in PostgreSQL
+
+
+class _Totals:
+    """How each response's per-value totals come out of a GROUP BY over its answers, and how
+    they are read back (in Python, or in SQL by an outer query).
+
+    Packed: u_v = total_v - k_v * min lies in 0..k_v * (max - min), so it needs a fixed number
+    of bits; value v gets its own bit field, each answer adds (score - min) << shift_v, and one
+    SUM carries all the values without carries between fields. When a version's fields do not
+    fit in PACK_BITS, one SUM per value instead. Reverse keying happens in SQL either way.
+    """
+
+    def __init__(self, info: _Version):
+        rules = info.rules
+        lo, hi = rules.scale_min, rules.scale_max
+        self.plan = rules.value_plan
+        shifts, bit = {}, 0
+        for code, _k, _low, _high, span, _w in self.plan:
+            shifts[code] = bit
+            bit += span.bit_length()
+        self.packed = bit <= PACK_BITS
+        self.shifts = shifts
+        self.fields = [
+            (shifts[code], (1 << span.bit_length()) - 1, low)
+            for code, _k, low, _high, span, _w in self.plan
+        ]
+        above_floor = sa.case(
+            (Item.reverse, sa.literal(hi) - Answer.value), else_=Answer.value - lo
+        )
+        if self.packed:
+            field = sa.case(
+                *(
+                    (Item.core_value_id == info.value_ids[c], sa.literal(1 << shifts[c], BIGINT))
+                    for c in shifts
+                ),
+                else_=sa.literal(0, BIGINT),
+            )
+            self.columns = [sa.func.sum(above_floor * field).label("packed")]
+        else:
+            self.columns = [
+                sa.func.sum(
+                    sa.case((Item.core_value_id == info.value_ids[c], above_floor), else_=0)
+                ).label(f"u_{c}")
+                for c in shifts
+            ]
+
+    def totals(self, values) -> list[int]:
+        """Python: the per-value totals of one response (in rules.value_codes order) from its
+        row's columns."""
+        if self.packed:
+            packed = int(values[0])
+            return [((packed >> shift) & mask) + low for shift, mask, low in self.fields]
+        return [int(u) + low for (_shift, _mask, low), u in zip(self.fields, values, strict=True)]
+
+    def u_columns(self, per_response) -> dict[str, sa.ColumnElement]:
+        """SQL: u_v of each row of a per-response subquery made with these columns."""
+        if not self.packed:
+            return {code: per_response.c[f"u_{code}"] for code in self.shifts}
+        packed = sa.cast(per_response.c.packed, BIGINT)  # PostgreSQL sums bigint as numeric
+        return {
+            code: packed.op(">>")(sa.literal(self.shifts[code], sa.Integer)).op("&")(
+                sa.literal((1 << span.bit_length()) - 1, BIGINT)
+            )
+            for code, _k, _low, _high, span, _w in self.plan
+        }
+
+
+def _submitted_answers(period: Period, root_path: str | None):
+    """FROM answers JOIN responses JOIN items, for the submitted responses of the subtree."""
+    return (
+        sa.select()
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Item, Item.id == Answer.item_id)
+        .where(
+            Response.period_id == period.id,
+            Response.state == RESPONSE_SUBMITTED,
+            _in_scope(Response.unit_path, root_path),
+        )
+    )
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonIndices:
+    """One submitted response's numbers (unrounded) and its answer-quality hints."""
+
+    employee_id: int
+    response_id: int
+    unit_id: int
+    unit_path: str
+    submitted_at: datetime | None
+    value_means: dict[str, float]
+    value_indices: dict[str, float]
+    overall: float
+    band: scoring.Band | None
+    flags: scoring.QualityFlags
+
+    def value_band(self, value_code: str, bands) -> scoring.Band | None:
+        return scoring.band_for(self.value_indices.get(value_code), bands)
+
+
+def person_results(
+    period: Period, root_path: str | None = None, *, employee_id: int | None = None
+) -> dict[int, PersonIndices]:
+    """Every submitted response of the period whose roster unit lies under root_path (None: all),
+    by employee id; employee_id narrows it to one person. Two queries."""
+    info = _load_version(period.version)
+    rules = info.rules
+    packing = _Totals(info)
+    query = (
+        _submitted_answers(period, root_path)
+        .add_columns(
+            Response.employee_id,
+            Response.id,
+            Response.unit_id,
+            Response.unit_path,
+            Response.started_at,
+            Response.submitted_at,
+            sa.func.min(Answer.value),
+            sa.func.max(Answer.value),
+            sa.func.count(),
+            *packing.columns,
+        )
+        # Grouped by the primary key alone (the other columns depend on it), so that SQLite
+        # walks the responses in order and needs no sort.
+        .group_by(Response.id)
+    )
+    if employee_id is not None:
+        query = query.where(Response.employee_id == employee_id)
+    person_from_totals = scoring.person_from_total_list
+    flags_from = scoring.quality_flags_from_summary
+    results: dict[int, PersonIndices] = {}
+    for row in db.session.execute(query):
+        employee, response_id, unit_id, unit_path, started, submitted = row[:6]
+        person = person_from_totals(packing.totals(row[9:]), rules)
+        duration = (submitted - started).total_seconds() if submitted and started else None
+        results[employee] = PersonIndices(
+            employee,
+            response_id,
+            unit_id,
+            unit_path,
+            submitted,
+            person.value_means,
+            person.value_indices,
+            person.overall,
+            person.band,
+            flags_from(row[6], row[7], row[8], duration, rules),
+        )
+    return results
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A group's numbers: counts always; statistics unless withheld (then empty and None)."""
+
+    eligible: int
+    submitted: int
+    drafts: int
+    participation: float | None
+    values: dict[str, scoring.Aggregate]
+    overall: scoring.Aggregate | None
+    band: scoring.Band | None
+    withheld: bool
+
+    @property
+    def rate(self) -> float | None:
+        return self.participation
+
+    @property
+    def not_started(self) -> int:
+        return self.eligible - self.submitted - self.drafts
+
+
+@dataclass(frozen=True)
+class UnitResult(Numbers):
+    """A unit of the period's roster snapshot: its subtree's numbers, and in `direct` those of
+    the people placed in the unit itself. depth counts from the top of the result."""
+
+    unit_id: int | None
+    code: str | None
+    name: str | None
+    path: str
+    depth: int
+    parent_unit_id: int | None
+    direct: Numbers
+
+
+@dataclass
+class _Tally:
+    eligible: int = 0
+    submitted: int = 0
+    drafts: int = 0
+
+
+def _roster_counts(period: Period, root_path: str | None) -> dict[str, _Tally]:
+    """Eligible, submitted and draft counts per exact roster unit path: one GROUP BY."""
+    query = (
+        sa.select(
+            RosterEntry.unit_path,
+            sa.func.count(RosterEntry.id),
+            sa.func.count(sa.case((Response.state == RESPONSE_SUBMITTED, 1))),
+            sa.func.count(sa.case((Response.state != RESPONSE_SUBMITTED, 1))),
+        )
+        .outerjoin(
+            Response,
+            sa.and_(
+                Response.period_id == RosterEntry.period_id,
+                Response.employee_id == RosterEntry.employee_id,
+            ),
+        )
+        .where(RosterEntry.period_id == period.id, _in_scope(RosterEntry.unit_path, root_path))
+        .group_by(RosterEntry.unit_path)
+    )
+    return {path: _Tally(e, s, d) for path, e, s, d in db.session.execute(query)}
+
+
+def _moments_by_path(
+    period: Period, info: _Version, root_path: str | None, *, by_path: bool = True
+) -> dict[str | None, scoring.Moments]:
+    """scoring.Moments of the submitted people per exact roster unit path (or, with
+    by_path=False, of the whole subtree under the key None): one query, two GROUP BYs."""
+    rules = info.rules
+    codes = rules.value_codes
+    packing = _Totals(info)
+    per_response = (
+        _submitted_answers(period, root_path)
+        .add_columns(Response.unit_path.label("unit_path"), *packing.columns)
+        .group_by(Response.id)
+        .subquery()
+    )
+    u = packing.u_columns(per_response)
+    pairs = rules.value_pairs
+    columns = [
+        sa.func.count(),
+        *(sa.func.sum(u[c]) for c in codes),
+        *(sa.func.sum(u[a] * u[b]) for a, b in pairs),
+    ]
+    if by_path:
+        query = sa.select(per_response.c.unit_path, *columns).group_by(per_response.c.unit_path)
+    else:
+        query = sa.select(sa.null(), *columns)
+    result: dict[str | None, scoring.Moments] = {}
+    for row in db.session.execute(query):
+        n = int(row[1])
+        if n == 0:
+            continue
+        sums = [int(x) for x in row[2 : 2 + len(codes)]]
+        products = [int(x) for x in row[2 + len(codes) :]]
+        result[row[0]] = scoring.Moments(
+            n, dict(zip(codes, sums, strict=True)), dict(zip(pairs, products, strict=True))
+        )
+    return result
+
+
+def _ancestors(path: str) -> list[str]:
+    """ "/1/4/9/" -> ["/1/", "/1/4/", "/1/4/9/"]."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _numbers(moments: scoring.Moments, tally: _Tally, rules: scoring.Rules, hide: bool) -> Numbers:
+    group = scoring.group_from_moments(moments, tally.eligible, rules, hide)
+    return Numbers(
+        eligible=tally.eligible,
+        submitted=tally.submitted,
+        drafts=tally.drafts,
+        participation=scoring.participation_rate(tally.submitted, tally.eligible),
+        values=group.values,
+        overall=group.overall,
+        band=group.band,
+        withheld=group.withheld,
+    )
+
+
+def _period_units(period: Period, root_path: str | None) -> list[PeriodUnit]:
+    return list(
+        db.session.scalars(
+            sa.select(PeriodUnit)
+            .where(PeriodUnit.period_id == period.id, _in_scope(PeriodUnit.path, root_path))
+            .order_by(PeriodUnit.path)
+        )
+    )
+
+
+def subtree_counts(
+    period: Period, root_path: str | None
+) -> tuple[list[PeriodUnit], dict[str, _Tally], dict[str, _Tally]]:
+    """Units in tree order, and per unit path the direct and the subtree counts."""
+    units = _period_units(period, root_path)
+    direct = _roster_counts(period, root_path)
+    subtree: dict[str, _Tally] = {u.path: _Tally() for u in units}
+    for path, tally in direct.items():
+        for ancestor in _ancestors(path):
+            total = subtree.get(ancestor)
+            if total is not None:
+                total.eligible += tally.eligible
+                total.submitted += tally.submitted
+                total.drafts += tally.drafts
+    return units, direct, subtree
+
+
+def unit_results(period: Period, root_path: str | None = None) -> list[UnitResult]:
+    """One result per unit of the period's snapshot under root_path (None: all), in tree order,
+    each over its whole subtree, with `direct` over the unit's own members. Four queries."""
+    info = _load_version(period.version)
+    rules = info.rules
+    hide = bool(period.hide_individuals)
+    units, direct_counts, counts = subtree_counts(period, root_path)
+    direct_moments = _moments_by_path(period, info, root_path)
+    subtree_moments: dict[str, scoring.Moments] = {u.path: scoring.Moments() for u in units}
+    for path, moments in direct_moments.items():
+        for ancestor in _ancestors(path):
+            total = subtree_moments.get(ancestor)
+            if total is not None:
+                total.add(moments)
+    base = min((u.depth for u in units), default=0)
+    results = []
+    for unit in units:
+        whole = _numbers(subtree_moments[unit.path], counts[unit.path], rules, hide)
+        own = _numbers(
+            direct_moments.get(unit.path, scoring.Moments()),
+            direct_counts.get(unit.path, _Tally()),
+            rules,
+            hide,
+        )
+        results.append(
+            UnitResult(
+                **_fields(whole),
+                unit_id=unit.unit_id,
+                code=unit.code,
+                name=unit.name,
+                path=unit.path,
+                depth=unit.depth - base,
+                parent_unit_id=unit.parent_unit_id,
+                direct=own,
+            )
+        )
+    return results
+
+
+def _fields(numbers: Numbers) -> dict:
+    return {name: getattr(numbers, name) for name in Numbers.__dataclass_fields__}
+
+
+def scope_result(period: Period, root_path: str | None = None) -> UnitResult:
+    """The result of the subtree root under root_path (as in unit_results), or for None the
+    whole period: a period may cover several separate trees, so its total is a unit of its own
+    with no id, code or name, and nobody placed in it directly. Four queries, or three."""
+    if root_path is not None:
+        found = [r for r in unit_results(period, root_path) if r.path == root_path]
+        if not found:
+            raise LookupError(f"unit path {root_path!r} is not in the period's roster snapshot")
+        return found[0]
+    info = _load_version(period.version)
+    rules = info.rules
+    hide = bool(period.hide_individuals)
+    tally = _Tally()
+    for t in _roster_counts(period, None).values():
+        tally.eligible += t.eligible
+        tally.submitted += t.submitted
+        tally.drafts += t.drafts
+    moments = _moments_by_path(period, info, None, by_path=False).get(None, scoring.Moments())
+    return UnitResult(
+        **_fields(_numbers(moments, tally, rules, hide)),
+        unit_id=None,
+        code=None,
+        name=None,
+        path="/",
+        depth=0,
+        parent_unit_id=None,
+        direct=_numbers(scoring.Moments(), _Tally(), rules, hide),
+    )
+
+
+# --- items and reliability -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemStatsRow:
+    """What people ticked on one item (raw answers, not reverse-scored); withheld like a unit."""
+
+    item: Item
+    value_code: str
+    n: int
+    mean: float | None
+    sd: float | None
+    counts: dict[int, int]
+    withheld: bool
+
+
+def _answer_counts(period: Period, root_path: str | None) -> dict[int, dict[int, int]]:
+    """item id -> raw answer -> how many submitted responses gave it: one GROUP BY."""
+    query = (
+        sa.select(Answer.item_id, Answer.value, sa.func.count())
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Response.period_id == period.id,
+            Response.state == RESPONSE_SUBMITTED,
+            _in_scope(Response.unit_path, root_path),
+        )
+        .group_by(Answer.item_id, Answer.value)
+    )
+    counts: dict[int, dict[int, int]] = {}
+    for item_id, value, count in db.session.execute(query):
+        counts.setdefault(item_id, {})[value] = count
+    return counts
+
+
+def item_statistics(period: Period, root_path: str | None = None) -> list[ItemStatsRow]:
+    """n, mean, SD and count per scale point of every item, in questionnaire order. Two queries.
+
+    Withheld (no numbers) when fewer respondents than the minimum group size answered and the
+    period hides individuals: the counts of a group of one are that person's answers.
+    """
+    info = _load_version(period.version)
+    rules = info.rules
+    counts = _answer_counts(period, root_path)
+    rows = []
+    for item, rule in zip(info.items, rules.items, strict=True):
+        stats = scoring.item_stats_from_counts(
+            counts.get(item.id, {}), rules.scale_min, rules.scale_max
+        )
+        if scoring.is_withheld(stats.n, rules, bool(period.hide_individuals)):
+            rows.append(ItemStatsRow(item, rule.value_code, stats.n, None, None, {}, True))
+        else:
+            rows.append(
+                ItemStatsRow(
+                    item, rule.value_code, stats.n, stats.mean, stats.sd, stats.counts, False
+                )
+            )
+    return rows
+
+
+def alpha_by_value(period: Period, root_path: str | None = None) -> dict[str, float | None]:
+    """Cronbach's alpha per value over the subtree's submitted responses; None below the
+    version's minimum respondents for alpha, for a value with one item, or with no spread.
+    Three queries."""
+    info = _load_version(period.version)
+    rules = info.rules
+    counts = _answer_counts(period, root_path)
+    moments = _moments_by_path(period, info, root_path, by_path=False).get(None, scoring.Moments())
+    result: dict[str, float | None] = {}
+    for code in rules.value_codes:
+        item_sums = []
+        for item, rule in zip(info.items, rules.items, strict=True):
+            if rule.value_code != code:
+                continue
+            c = counts.get(item.id, {})
+            item_sums.append(
+                (
+                    sum(c.values()),
+                    sum(a * k for a, k in c.items()),
+                    sum(a * a * k for a, k in c.items()),
+                )
+            )
+        total = (moments.n, moments.sums.get(code, 0), moments.products.get((code, code), 0))
+        result[code] = scoring.alpha_from_sums(item_sums, total, rules.min_alpha_respondents)
+    return result
+
+
+# --- across periods --------------------------------------------------------------------------
+
+
+def previous_period(period: Period) -> Period | None:
+    """The latest period that opened before this one on the same questionnaire (any version),
+    open or closed: the one a change is measured against."""
+    questionnaire_id = period.version.questionnaire_id
+    return db.session.scalar(
+        sa.select(Period)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            Period.id != period.id,
+            Period.state.in_((PERIOD_OPEN, PERIOD_CLOSED)),
+            Period.opens_at < period.opens_at,
+        )
+        .order_by(Period.opens_at.desc(), Period.id.desc())
+        .limit(1)
+    )
+
+
+OVERALL = "overall"
+
+
+def value_changes(
+    period: Period, previous: Period | None, root_path: str | None = None
+) -> dict[str, dict[str, float | None]]:
+    """Per unit code of this period's subtree: per value code (and OVERALL) the change of the
+    mean index since `previous`. Units are matched by code, so a unit that moved still compares;
+    a unit, value or number missing or withheld on either side gives None."""
+    current = unit_results(period, root_path)
+    before = {r.code: r for r in unit_results(previous)} if previous is not None else {}
+    codes = rules_for(period.version).value_codes
+    changes: dict[str, dict[str, float | None]] = {}
+    for unit in current:
+        old = before.get(unit.code)
+        row: dict[str, float | None] = {}
+        for code in codes:
+            now_mean = _mean(unit.values.get(code))
+            old_mean = _mean(old.values.get(code)) if old else None
+            row[code] = scoring.change(now_mean, old_mean)
+        row[OVERALL] = scoring.change(_mean(unit.overall), _mean(old.overall) if old else None)
+        changes[unit.code] = row
+    return changes
+
+
+def _mean(agg: scoring.Aggregate | None) -> float | None:
+    return agg.mean if agg is not None else None

@@ -1,0 +1,306 @@
+"""The HR workbook from real answers, its download (S03, S20), the command and the unit results
+page. Every number is checked against the pure scoring module, fed the raw answers directly."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import re
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from surveyapp import scoring
+from surveyapp.models import AuditLog
+
+HOSTILE = '=HYPERLINK("http://x","y")'
+
+
+def _rules(version) -> scoring.Rules:
+    """The version's rules, built here from the model rather than by the code under test."""
+    return scoring.Rules(
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+        items=tuple(scoring.ItemRule(i.code, i.core_value.code, i.reverse) for i in version.items),
+        bands=tuple(scoring.Band(b["lower"], b["label_id"], b["label_en"]) for b in version.bands),
+        weights=dict(version.weights or {}),
+        min_group_size=version.min_group_size,
+    )
+
+
+class World:
+    """Dinas A: 7 people in Bidang A1, 2 more directly in Dinas A; Dinas B: 3 people."""
+
+    def __init__(self, build, org, hide_individuals: bool, session):
+        self.org = org
+        rng = random.Random(6)
+        self.a1_people = [org.employee, org.colleague] + [
+            build.employee(org.bidang_a1) for _ in range(5)
+        ]
+        self.a1_people[2].name = HOSTILE
+        self.a1_people[3].name = "Bell\x07 ok"
+        self.dinas_a_people = [org.hr_a, build.employee(org.dinas_a)]
+        self.b_people = [org.other, org.hr_b, build.employee(org.dinas_b)]
+        session.flush()
+        self.period = build.period([org.root], hide_individuals=hide_individuals, state="open")
+        version = self.period.version
+        version.items[0].text_id = "x" * 40_000  # the longest question anyone could paste
+        session.flush()
+        self.answers: dict[int, dict[str, int]] = {}
+        submitters = self.a1_people[:6] + self.dinas_a_people + self.b_people[:2]
+        for person in submitters:
+            answers = {i.code: rng.randint(1, 5) for i in version.items}
+            build.response(self.period, person, answers)
+            self.answers[person.id] = answers
+        build.response(self.period, self.a1_people[6], {version.items[0].code: 3}, submitted=False)
+        self.rules = _rules(version)
+
+    def group(self, people, eligible) -> scoring.GroupResult:
+        results = [
+            scoring.person_result(self.answers[p.id], self.rules)
+            for p in people
+            if p.id in self.answers
+        ]
+        return scoring.group_result(results, eligible, self.rules, self.period.hide_individuals)
+
+
+@pytest.fixture
+def world(build, org, session):
+    return World(build, org, hide_individuals=False, session=session)
+
+
+@pytest.fixture
+def hidden_world(build, org, session):
+    return World(build, org, hide_individuals=True, session=session)
+
+
+def _download(client, world, unit=None):
+    query = f"?unit={unit.id}" if unit is not None else ""
+    response = client.get(f"/hr/periods/{world.period.id}/report.xlsx{query}")
+    assert response.status_code == 200, response.status_code
+    return response, load_workbook(io.BytesIO(response.data))
+
+
+def _rows(sheet):
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_ringkasan_total_equals_the_scoring_module(hr_client, world):
+    _, book = _download(hr_client, world)
+    assert book.sheetnames == ["Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi"]
+    rows = _rows(book["Ringkasan"])
+    total = rows[-1]
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    assert total[2:4] == (9, 8)
+    assert total[4] == pytest.approx(8 / 9, abs=1e-12)
+    for position, code in enumerate(scoring.VALUE_CODES):
+        assert total[5 + position] == pytest.approx(expected.values[code].mean, abs=1e-9)
+    assert total[12] == pytest.approx(expected.overall.mean, abs=1e-9)
+    assert total[13] == expected.band.label_id
+    by_code = {r[1]: r for r in rows[:-1]}
+    assert list(by_code) == ["DINAS-A", "A-1"]  # tree order, nothing of Dinas B
+    a1 = world.group(world.a1_people, eligible=7)
+    assert by_code["A-1"][12] == pytest.approx(a1.overall.mean, abs=1e-9)
+
+
+def test_pegawai_has_every_eligible_person_with_their_own_numbers(hr_client, world):
+    _, book = _download(hr_client, world)
+    sheet = book["Pegawai"]
+    people = {row[0]: row for row in _rows(sheet)}
+    assert set(people) == {p.nip for p in world.a1_people + world.dinas_a_people}
+    for cell in sheet["A"][1:]:
+        assert cell.data_type == "s" and len(cell.value) == 18
+    hostile = world.a1_people[2]
+    row = people[hostile.nip]
+    assert row[1] == HOSTILE and sheet.cell(2, 2).data_type == "s"
+    assert people[world.a1_people[3].nip][1] == "Bell ok"
+    mine = scoring.person_result(world.answers[hostile.id], world.rules)
+    assert row[5] == "Sudah mengisi"
+    assert row[14] == pytest.approx(mine.overall, abs=1e-9)
+    assert row[7] == pytest.approx(mine.value_indices["BP"], abs=1e-9)
+    draft = people[world.a1_people[6].nip]
+    assert draft[5] == "Draf" and draft[7] is None
+    index_cell = sheet.cell(2, 8)
+    assert index_cell.data_type == "n" and index_cell.number_format == "0.00"
+
+
+def test_butir_counts_add_up_to_n_and_match_the_answers(hr_client, world):
+    _, book = _download(hr_client, world)
+    rows = _rows(book["Butir"])
+    scope_answers = [
+        world.answers[p.id] for p in world.a1_people + world.dinas_a_people if p.id in world.answers
+    ]
+    assert len(rows) == len(world.period.version.items)
+    for row in rows:
+        code, n, counts = row[0], row[4], row[7:12]
+        assert sum(counts) == n == 8
+        expected = scoring.item_stats([a[code] for a in scope_answers], 1, 5)
+        assert row[5] == pytest.approx(expected.mean, abs=1e-9)
+        assert list(counts) == [expected.counts[p] for p in range(1, 6)]
+    assert len(rows[0][2]) == 32_767  # the 40,000-character statement, cut with a marker
+
+
+def test_hidden_period_has_no_pegawai_and_leaks_no_small_group(
+    build, org, login, app, hidden_world
+):
+    """Dinas B has 2 respondents: below 5, so an admin's workbook shows none of its numbers."""
+    world = hidden_world
+    client = login(org.admin, app.test_client())
+    _, book = _download(client, world)
+    assert "Pegawai" not in book.sheetnames
+    ringkasan = {r[1]: r for r in _rows(book["Ringkasan"])}
+    assert ringkasan["DINAS-B"][2:4] == (3, 2)  # participation is always shown
+    assert all(v is None for v in ringkasan["DINAS-B"][5:14])
+    secret = world.group(world.b_people, eligible=3)
+    assert secret.withheld
+    visible = scoring.group_result(
+        [scoring.person_result(world.answers[p.id], world.rules) for p in world.b_people[:2]],
+        3,
+        world.rules,
+        hide_individuals=False,
+    )
+    leaked = {round(a.mean, 6) for a in visible.values.values()} | {round(visible.overall.mean, 6)}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, float):
+                    assert round(value, 6) not in leaked, f"{sheet.title} shows {value}"
+    names = " ".join(
+        str(v) for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r
+    )
+    assert world.b_people[0].nip not in names and HOSTILE not in names
+
+
+def test_s03_hr_cannot_download_or_view_another_dinas(hr_client, world, org, session):
+    period = world.period.id
+    for query in (f"?unit={org.dinas_b.id}", f"?unit={org.root.id}", "?unit=DINAS-B", "?unit=1e3"):
+        response = hr_client.get(f"/hr/periods/{period}/report.xlsx{query}")
+        assert response.status_code == 404, query
+        assert b"PK" not in response.data[:2]
+    for unit in (org.dinas_b, org.root):
+        response = hr_client.get(f"/hr/periods/{period}/units/{unit.id}")
+        assert response.status_code == 404
+        assert b"Made Wirawan" not in response.data and b"Dinas B" not in response.data
+    forged = hr_client.post(f"/hr/periods/{period}/report.xlsx", data={"unit": org.dinas_b.id})
+    assert forged.status_code in (400, 405)
+    assert not session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "report_downloaded")
+    ).all()
+
+
+def test_s03_hr_scope_of_a_subunit_sees_nothing_above(build, org, login, app, world):
+    hr_a1 = build.employee(org.bidang_a1, hr_unit=org.bidang_a1)
+    client = login(hr_a1, app.test_client())
+    _, book = _download(client, world)
+    assert [r[1] for r in _rows(book["Ringkasan"])] == ["A-1", "A-1"]
+    assert (
+        client.get(f"/hr/periods/{world.period.id}/report.xlsx?unit={org.dinas_a.id}").status_code
+        == 404
+    )
+
+
+def test_s20_workbook_download_headers_and_audit(hr_client, world, org, session):
+    response, _ = _download(hr_client, world)
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response.headers["Content-Disposition"]
+    match = re.fullmatch(
+        r"attachment; filename=laporan-berakhlak-([a-z0-9-]+)-dinas-a-(\d{8})\.xlsx", disposition
+    )
+    assert match and match.group(1) == world.period.code.lower()
+    assert response.headers["Cache-Control"] == "no-store"
+    entry = session.scalars(sa.select(AuditLog).where(AuditLog.action == "report_downloaded")).one()
+    assert entry.actor_id == org.hr_a.id and entry.object_id == str(world.period.id)
+    assert entry.after["unit"] == "DINAS-A" and entry.after["kind"] == "workbook"
+
+
+def test_english_workbook_for_an_english_user(hr_client, world):
+    hr_client.post("/locale", data={"lang": "en"})
+    _, book = _download(hr_client, world)
+    assert book.sheetnames[0] == "Ringkasan"
+    assert [c.value for c in book["Ringkasan"][1]][:3] == ["Unit", "Unit code", "Eligible"]
+
+
+def test_export_report_command_writes_the_same_workbook(runner, world, tmp_path, session):
+    target = tmp_path / "laporan.xlsx"
+    result = runner.invoke(
+        args=[
+            "export-report",
+            "--period",
+            world.period.code,
+            "--unit",
+            "DINAS-A",
+            "--output",
+            str(target),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    book = load_workbook(target)
+    assert book.sheetnames == ["Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi"]
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    assert _rows(book["Ringkasan"])[-1][12] == pytest.approx(expected.overall.mean, abs=1e-9)
+    assert session.scalars(sa.select(AuditLog).where(AuditLog.action == "report_exported")).one()
+
+
+def test_export_report_refuses_unknown_period_or_unit(runner, world, tmp_path):
+    target = tmp_path / "x.xlsx"
+    result = runner.invoke(args=["export-report", "--period", "NOPE", "--output", str(target)])
+    assert result.exit_code != 0 and "NOPE" in result.output
+    result = runner.invoke(
+        args=[
+            "export-report",
+            "--period",
+            world.period.code,
+            "--unit",
+            "NOPE",
+            "--output",
+            str(target),
+        ]
+    )
+    assert result.exit_code != 0 and not target.exists()
+
+
+def test_unit_results_page_numbers_chart_and_subunits(hr_client, world, org):
+    page = hr_client.get(f"/hr/periods/{world.period.id}/units/{org.dinas_a.id}").get_data(
+        as_text=True
+    )
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    shown = f"{expected.overall.mean:.2f}".replace(".", ",")
+    assert shown in page
+    assert "<svg" in page and 'role="img"' in page
+    assert "Bidang A1" in page  # the subunit, side by side
+    assert "Dinas B" not in page
+
+
+def test_unit_results_withheld_when_small_and_hidden(build, org, login, app, hidden_world):
+    client = login(org.admin, app.test_client())
+    page = client.get(f"/hr/periods/{hidden_world.period.id}/units/{org.dinas_b.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<svg" not in text and "Hasil tidak ditampilkan" in text
+    visible = scoring.group_result(
+        [
+            scoring.person_result(hidden_world.answers[p.id], hidden_world.rules)
+            for p in hidden_world.b_people[:2]
+        ],
+        3,
+        hidden_world.rules,
+        hide_individuals=False,
+    )
+    assert f"{visible.overall.mean:.2f}".replace(".", ",") not in text
+    assert not math.isnan(visible.overall.mean)
+
+
+def test_small_hidden_scope_shows_counts_but_no_statistics(org, login, app, hidden_world):
+    """HR of Dinas B (2 of 3 submitted, individuals hidden): who took part, nothing they said."""
+    client = login(org.hr_b, app.test_client())
+    _, book = _download(client, hidden_world)
+    total = _rows(book["Ringkasan"])[-1]
+    assert total[2:4] == (3, 2) and all(v is None for v in total[5:14])
+    for row in _rows(book["Butir"]):
+        assert row[4] == 2 and "kurang dari 5" in row[5]
+        assert all(v is None for v in row[6:])
+    assert len(book["Grafik"]._charts) == 1  # participation only, no value chart
+    alpha = [r[1] for r in _rows(book["Metodologi"]) if str(r[0]).startswith("  alpha")]
+    assert alpha and set(alpha) == {"–"}

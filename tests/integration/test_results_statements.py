@@ -1,0 +1,119 @@
+"""services.results runs the same number of SQL statements for an organisation ten times the
+size: no query per person or per unit."""
+
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from surveyapp.extensions import db
+from surveyapp.models import Answer, Employee, Response, RosterEntry, utcnow
+from surveyapp.services import participation, results
+
+
+def populate(build, session, n_units: int, n_people: int, seed: int):
+    """A tree of n_units (a root, then each unit under a random earlier one) and n_people with a
+    mix of submitted, draft and no responses, inserted in bulk."""
+    rnd = random.Random(seed)
+    units = [build.unit()]
+    for _ in range(n_units - 1):
+        units.append(build.unit(parent=rnd.choice(units)))
+    now = utcnow()
+    session.execute(
+        sa.insert(Employee),
+        [
+            {
+                "nip": f"1990{seed:02d}{i:012d}",
+                "name": f"Pegawai {i}",
+                "unit_id": rnd.choice(units).id,
+                "jabatan": "Analis",
+                "golongan": "III/a",
+                "jenis": "PNS",
+                "created_at": now,
+            }
+            for i in range(n_people)
+        ],
+    )
+    period = build.period([units[0]], version=build.default_version())
+    roster = session.execute(
+        sa.select(RosterEntry.employee_id, RosterEntry.unit_id, RosterEntry.unit_path).where(
+            RosterEntry.period_id == period.id
+        )
+    ).all()
+    rows = []
+    for employee_id, unit_id, unit_path in roster:
+        state = rnd.choice(["submitted", "submitted", "submitted", "draft", None])
+        if state:
+            rows.append(
+                {
+                    "period_id": period.id,
+                    "employee_id": employee_id,
+                    "unit_id": unit_id,
+                    "unit_path": unit_path,
+                    "state": state,
+                    "started_at": now - timedelta(minutes=20),
+                    "updated_at": now,
+                    "submitted_at": now if state == "submitted" else None,
+                }
+            )
+    session.execute(sa.insert(Response), rows)
+    response_ids = session.scalars(sa.select(Response.id).where(Response.period_id == period.id))
+    items = [item.id for item in period.version.items]
+    session.execute(
+        sa.insert(Answer),
+        [
+            {"response_id": r, "item_id": i, "value": rnd.randint(1, 5), "answered_at": now}
+            for r in response_ids
+            for i in items
+        ],
+    )
+    return period, units
+
+
+@contextmanager
+def counting():
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+def statements_for(period, units) -> dict[str, int]:
+    """Statements per service call, each starting from a session that remembers nothing."""
+    root = units[0].path
+    calls = {
+        "person_results": lambda: results.person_results(period),
+        "unit_results": lambda: results.unit_results(period),
+        "unit_results_subtree": lambda: results.unit_results(period, root),
+        "scope_result": lambda: results.scope_result(period),
+        "scope_result_unit": lambda: results.scope_result(period, root),
+        "item_statistics": lambda: results.item_statistics(period, root),
+        "alpha_by_value": lambda: results.alpha_by_value(period, root),
+        "participation": lambda: participation.participation(period, root),
+        "value_changes": lambda: results.value_changes(period, period, root),
+    }
+    counts = {}
+    for name, call in calls.items():
+        db.session.expire_all()
+        with counting() as statements:
+            outcome = call()
+        assert outcome  # each call produced something to count for
+        counts[name] = len(statements)
+    return counts
+
+
+def test_statement_count_does_not_grow_with_the_organisation(build, session):
+    small = statements_for(*populate(build, session, 10, 50, seed=1))
+    large = statements_for(*populate(build, session, 100, 500, seed=2))
+    assert small == large
+    # And the fixed number is small: at most a dozen statements per call.
+    assert max(small.values()) <= 12, small

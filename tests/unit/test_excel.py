@@ -1,0 +1,391 @@
+"""The workbook writer, fed hand-made results: layout, cell types, formats, hostile text (S18,
+S19), the omitted Pegawai sheet, streaming and progress."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from surveyapp import excel
+from surveyapp.excel import (
+    STATUS_DRAFT,
+    STATUS_NOT_STARTED,
+    STATUS_SUBMITTED,
+    BandLine,
+    ItemLine,
+    NonRespondentLine,
+    PersonLine,
+    Report,
+    TrendPoint,
+    UnitLine,
+    ValueHeading,
+)
+from surveyapp.spreadsheet import MAX_CELL_CHARS, TRUNCATION_MARK
+
+CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
+HOSTILE = '=HYPERLINK("http://x","y")'
+
+
+def _indices(base: float) -> dict[str, float]:
+    return {code: base + i for i, code in enumerate(CODES)}
+
+
+def _unit(code, name, depth, eligible, submitted, base, withheld=False):
+    return UnitLine(
+        code=code,
+        name=name,
+        depth=depth,
+        eligible=eligible,
+        submitted=submitted,
+        participation=submitted / eligible if eligible else None,
+        indices={} if withheld else _indices(base),
+        overall=None if withheld else base + 3,
+        band=None if withheld else "Baik",
+        withheld=withheld,
+    )
+
+
+def _people():
+    yield PersonLine(
+        nip="198506122010011001",
+        name=HOSTILE,
+        unit="+Bidang",
+        jabatan="@jabatan",
+        golongan="-III/a",
+        status=STATUS_SUBMITTED,
+        submitted_at=datetime(2026, 3, 2, 2, 30, tzinfo=UTC),
+        indices=_indices(70.5),
+        overall=73.5,
+        band="Baik",
+        flags=("straight_lining",),
+    )
+    yield PersonLine(
+        nip="198506122010011002",
+        name="Bell\x07 " + "x" * 40_000,
+        unit="Bidang A1",
+        jabatan="Analis",
+        golongan="III/b",
+        status=STATUS_DRAFT,
+        submitted_at=None,
+        indices={},
+        overall=None,
+        band=None,
+    )
+    yield PersonLine(
+        nip="198506122010011003",
+        name="Made 👩‍💼",
+        unit="Bidang A1",
+        jabatan="Analis",
+        golongan="III/c",
+        status=STATUS_NOT_STARTED,
+        submitted_at=None,
+        indices={},
+        overall=None,
+        band=None,
+    )
+
+
+def make_report(*, hide_individuals=False, locale="id", withheld_child=False, people=None):
+    units = [
+        _unit("DINAS-A", "Dinas A", 0, 10, 8, 70.0),
+        _unit("A-1", HOSTILE, 1, 6, 3 if withheld_child else 5, 60.0, withheld=withheld_child),
+    ]
+    return Report(
+        locale=locale,
+        period_code="2026-S1",
+        period_name="Semester 1 2026",
+        opens_at=datetime(2026, 3, 1, tzinfo=UTC),
+        closes_at=datetime(2026, 3, 31, tzinfo=UTC),
+        questionnaire="Penilaian Mandiri BerAKHLAK",
+        version_number=1,
+        scale_min=1,
+        scale_max=5,
+        scale_labels=["Tidak pernah", "Jarang", "Kadang-kadang", "Sering", "Selalu"],
+        bands=[
+            BandLine(85, "Sangat Baik"),
+            BandLine(70, "Baik"),
+            BandLine(55, "Cukup"),
+            BandLine(0, "Perlu Pengembangan"),
+        ],
+        weights={},
+        min_group_size=5,
+        min_alpha_respondents=30,
+        hide_individuals=hide_individuals,
+        scope_code="DINAS-A",
+        scope_name="Dinas A",
+        generated_at=datetime(2026, 4, 1, 3, 0, tzinfo=UTC),
+        generated_by="Rina HR A",
+        values=[ValueHeading(code, f"Nilai {code}") for code in CODES],
+        units=units,
+        total=_unit("DINAS-A", "Dinas A", 0, 10, 8, 70.0),
+        items=[
+            ItemLine(
+                "BP-1",
+                "BP",
+                "-Saya melayani " + HOSTILE,
+                False,
+                8,
+                3.5,
+                0.9,
+                {1: 0, 2: 1, 3: 3, 4: 3, 5: 1},
+            ),
+            ItemLine(
+                "BP-2", "BP", "Saya menunda", True, 8, 2.0, 1.1, {1: 3, 2: 3, 3: 1, 4: 1, 5: 0}
+            ),
+        ],
+        alpha={"BP": 0.812, "AK": None},
+        trend=[
+            TrendPoint("Semester 2 2025", _indices(65.0), 68.0),
+            TrendPoint("Semester 1 2026", _indices(70.0), 73.0),
+        ],
+        people=None if hide_individuals else (people if people is not None else _people()),
+        people_count=3,
+        reverse_items=["BP-2"],
+    )
+
+
+def _save(report, progress=None):
+    buffer = io.BytesIO()
+    excel.write_report(report, buffer, progress)
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+@pytest.fixture
+def book(app_ctx):
+    return _save(make_report())
+
+
+def _header(sheet):
+    return [c.value for c in sheet[1]]
+
+
+def test_sheets_in_order(book):
+    assert book.sheetnames == ["Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi"]
+
+
+def test_ringkasan_headers_rows_and_formats(book):
+    sheet = book["Ringkasan"]
+    header = _header(sheet)
+    assert header[:5] == [
+        "Unit kerja",
+        "Kode unit",
+        "Wajib mengisi",
+        "Sudah mengisi",
+        "Partisipasi",
+    ]
+    assert header[5] == "Nilai BP (BP)" and header[12] == "Indeks keseluruhan"
+    assert header[13] == "Kategori"
+    assert [sheet.cell(r, 2).value for r in (2, 3, 4)] == ["DINAS-A", "A-1", "DINAS-A"]
+    assert sheet.cell(4, 1).value == "Total" and sheet.cell(4, 1).font.bold
+    index = sheet.cell(2, 6)
+    assert index.data_type == "n" and index.value == 70.0 and index.number_format == "0.00"
+    share = sheet.cell(2, 5)
+    assert share.value == pytest.approx(0.8) and share.number_format == "0.0%"
+    assert sheet.cell(2, 3).number_format == "#,##0"
+    assert sheet.cell(3, 1).alignment.indent == 1  # tree order shown by indentation
+    assert sheet.freeze_panes == "C2"
+    assert sheet.auto_filter.ref == "A1:O3"  # the total row stays out of sorting
+    rules = sheet.conditional_formatting
+    assert any(r.type == "colorScale" for cf in rules for r in cf.rules)
+    assert sheet.column_dimensions["A"].width >= 24
+
+
+def test_s18_person_text_is_literal_everywhere(book):
+    assert book["Ringkasan"].cell(3, 1).data_type == "s"
+    assert book["Ringkasan"].cell(3, 1).value == HOSTILE
+    pegawai = book["Pegawai"]
+    for column, text in ((2, HOSTILE), (3, "+Bidang"), (4, "@jabatan"), (5, "-III/a")):
+        cell = pegawai.cell(2, column)
+        assert cell.data_type == "s" and cell.value == text
+    item_text = book["Butir"].cell(2, 3)
+    assert item_text.data_type == "s" and item_text.value.startswith("-Saya")
+
+
+def test_pegawai_nip_text_indices_numbers_and_local_time(book):
+    sheet = book["Pegawai"]
+    header = _header(sheet)
+    assert header[:7] == [
+        "NIP",
+        "Nama",
+        "Unit kerja",
+        "Jabatan",
+        "Golongan",
+        "Status",
+        "Waktu kirim (WIB)",
+    ]
+    nip = sheet.cell(2, 1)
+    assert nip.data_type == "s" and nip.value == "198506122010011001"
+    assert sheet.cell(2, 6).value == "Sudah mengisi"
+    assert sheet.cell(3, 6).value == "Draf" and sheet.cell(4, 6).value == "Belum mengisi"
+    when = sheet.cell(2, 7)
+    assert when.value == datetime(2026, 3, 2, 9, 30)  # 02:30 UTC is 09:30 WIB
+    assert when.number_format == "yyyy-mm-dd hh:mm"
+    first = sheet.cell(2, 8)
+    assert first.data_type == "n" and first.value == 70.5 and first.number_format == "0.00"
+    assert sheet.cell(2, 15).value == 73.5 and sheet.cell(2, 15).number_format == "0.00"
+    assert sheet.cell(2, 16).value == "Baik"
+    assert sheet.cell(2, 17).value == "Jawaban sama di semua butir"
+    assert sheet.cell(3, 8).value is None  # a draft has no result
+    assert sheet.max_row == 4
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:Q4"
+
+
+def test_s19_control_characters_emoji_and_long_text_give_a_valid_file(book):
+    sheet = book["Pegawai"]
+    long_name = sheet.cell(3, 2).value
+    assert "\x07" not in long_name
+    assert len(long_name) == MAX_CELL_CHARS and long_name.endswith(TRUNCATION_MARK)
+    assert sheet.cell(4, 2).value == "Made 👩‍💼"
+
+
+def test_butir_counts_add_up_to_n(book):
+    sheet = book["Butir"]
+    header = _header(sheet)
+    assert header[:7] == ["Kode butir", "Nilai", "Pernyataan", "Terbalik", "n", "Rata-rata", "SD"]
+    assert header[7] == "1 (Tidak pernah)" and header[11] == "5 (Selalu)"
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        assert sum(row[7:12]) == row[4]
+    assert sheet.cell(3, 4).value == "Ya"
+    assert sheet.cell(2, 6).number_format == "0.00"
+
+
+def test_grafik_has_native_charts_with_their_data(book):
+    sheet = book["Grafik"]
+    assert len(sheet._charts) == 3  # values, participation by unit, trend
+    assert sheet.cell(2, 1).value == "Nilai BP" and sheet.cell(2, 2).value == 70.0
+
+
+def test_metodologi_names_rules_scope_and_alpha(book):
+    rows = {r[0]: r[1] for r in book["Metodologi"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Ukuran kelompok minimum"] == 5
+    assert rows["Butir terbalik"] == "BP-2"
+    assert "Sangat Baik" in rows["Kategori"]
+    assert rows["  alpha BP – Nilai BP"] == pytest.approx(0.812)
+    assert rows["  alpha AK – Nilai AK"] == "–"
+    assert rows["Dibuat oleh"] == "Rina HR A"
+    assert rows["Dibuat pada"] == "2026-04-01 10:00 WIB"
+    assert "Dinas A" in rows["Cakupan"]
+
+
+def test_english_headers_when_locale_is_en(app_ctx):
+    book = _save(make_report(locale="en"))
+    assert book.sheetnames[0] == "Ringkasan"  # sheet names are fixed for scripts
+    assert _header(book["Ringkasan"])[:3] == ["Unit", "Unit code", "Eligible"]
+    assert _header(book["Pegawai"])[6] == "Submitted at (WIB)"
+    assert book["Pegawai"].cell(4, 6).value == "Not filled in"
+
+
+def test_hidden_individuals_no_pegawai_and_withheld_unit_shows_no_numbers(app_ctx):
+    book = _save(make_report(hide_individuals=True, withheld_child=True))
+    assert book.sheetnames == ["Ringkasan", "Butir", "Grafik", "Metodologi"]
+    small = [c.value for c in book["Ringkasan"][3]]
+    assert small[:5] == ['=HYPERLINK("http://x","y")', "A-1", 6, 3, 0.5]
+    assert small[5:14] == [None] * 9  # seven indices, overall, band
+    assert "kurang dari 5" in small[14]
+
+
+def test_progress_reaches_total_and_never_goes_back(app_ctx):
+    calls = []
+    many = (
+        PersonLine(
+            f"1985061220100110{i:02d}",
+            f"P{i}",
+            "U",
+            "J",
+            "G",
+            STATUS_NOT_STARTED,
+            None,
+            {},
+            None,
+            None,
+        )
+        for i in range(5)
+    )
+    report = make_report(people=many)
+    report.people_count = 5
+    _save(report, lambda done, total: calls.append((done, total)))
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones)
+    assert calls[-1][0] == calls[-1][1] == 2 + 1 + 5 + 2
+
+
+def test_people_are_streamed_not_collected(app_ctx, monkeypatch):
+    """The writer consumes the generator row by row: at most one person is alive at a time."""
+    monkeypatch.setattr(excel, "PROGRESS_EVERY", 1)
+    seen = []
+
+    def people():
+        for i in range(50):
+            seen.append(i)
+            yield PersonLine(
+                f"1985061220100111{i:02d}",
+                "N",
+                "U",
+                "J",
+                "G",
+                STATUS_NOT_STARTED,
+                None,
+                {},
+                None,
+                None,
+            )
+
+    pulled_at_progress = []
+    report = make_report(people=people())
+    report.people_count = 50
+    _save(report, lambda done, total: pulled_at_progress.append(len(seen)))
+    # after the two Ringkasan reports, the report after n people rows has pulled n people
+    assert pulled_at_progress[2:52] == list(range(1, 51))
+
+
+def test_cell_sheet_writes_the_same_cells_as_openpyxl(app_ctx):
+    """_CellSheet replaces a private openpyxl step; this pins it to openpyxl's own result."""
+    values = ["teks", 1.5, 7, datetime(2026, 1, 2, 3, 4), None, "lagi"]
+
+    def saved(make_sheet):
+        workbook = Workbook(write_only=True)
+        sheet = make_sheet(workbook)
+        sheet.append(values)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        buffer.seek(0)
+        return [(c.value, c.data_type, c.number_format) for c in load_workbook(buffer)["S"][1]]
+
+    ours = saved(lambda wb: excel.new_sheet(wb, "S"))
+    theirs = saved(lambda wb: wb.create_sheet("S"))
+    assert ours == theirs
+
+
+def test_non_respondent_list(app_ctx):
+    buffer = io.BytesIO()
+    count = excel.write_non_respondents(
+        [
+            NonRespondentLine("198506122010011001", HOSTILE, "Bidang A1", "Analis", STATUS_DRAFT),
+            NonRespondentLine(
+                "198506122010011002", "Budi", "Bidang A1", "Analis", STATUS_NOT_STARTED
+            ),
+        ],
+        buffer,
+        locale="id",
+        period_name="Semester 1",
+    )
+    buffer.seek(0)
+    sheet = load_workbook(buffer).active
+    assert count == 2
+    assert [c.value for c in sheet[2]] == ["NIP", "Nama", "Unit kerja", "Jabatan", "Status"]
+    assert sheet.cell(3, 2).value == HOSTILE and sheet.cell(3, 2).data_type == "s"
+    assert sheet.cell(3, 1).data_type == "s"
+    assert [sheet.cell(r, 5).value for r in (3, 4)] == ["Draf", "Belum mengisi"]
+    assert sheet.auto_filter.ref == "A2:E4"
+
+
+def test_withheld_item_shows_n_and_a_note_but_no_counts(app_ctx):
+    report = make_report()
+    report.items = [ItemLine("BP-1", "BP", "Teks", False, 3, None, None, {}, withheld=True)]
+    row = [c.value for c in _save(report)["Butir"][2]]
+    assert row[4] == 3 and "kurang dari 5" in row[5]
+    assert all(v is None for v in row[6:])
