@@ -6,9 +6,9 @@ autosave endpoint and submit, as virtual users with a think time of 2.5 s betwee
 The number of users rises in steps so that answer saves arrive at 10, 25, 50 and 75 per
 second (about 190 users at once in the last step). A step is 10 s in which its new users
 log in one after another, then 20 s measured; the load ends by itself after the last step.
-Users who have submitted log in again as the next employee, so logins go on throughout. Figure: p95 latency of an answer save in each step. Baseline, same run: p95 of
-GET /healthz (a trivial request through the same app, workers and database) sent at 5/s
-throughout. Reported: the highest save rate held with p95 < 200 ms and no error, the error
+Users who have submitted log in again as the next employee, so logins go on throughout.
+Figure: p95 latency of an answer save in each step. Baseline, same run: p95 of GET /healthz
+(a trivial request through the same app, workers and database) sent at 5/s throughout. Reported: the highest save rate held with p95 < 200 ms and no error, the error
 count (must be 0), and afterwards a check that every answer the server acknowledged is in
 the database with the value sent, and every acknowledged submit is submitted.
 
@@ -16,8 +16,8 @@ Clients look like they come through one nginx: each user has its own X-Forwarded
 address and the app trusts one proxy (SURVEYAPP_TRUSTED_PROXIES=1). Rate limits use Redis
 when one answers on 127.0.0.1:6379, else per-worker memory (recorded in the results).
 
-    python -m bench.load                                  # the full run (about 2 minutes)
-    python -m bench.load --steps 10,25 --seconds 8        # a quick look
+    python -m bench.load                                  # the full run (about 2.5 minutes)
+    python -m bench.load --steps 10,25 --seconds 8 --ramp 5     # a quick look
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres python -m bench.load
 
 Autosave contract: POST /survey/<period>/answers, JSON {"item": "BP-1a", "value": 4},
