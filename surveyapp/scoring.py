@@ -317,6 +317,39 @@ def is_withheld(n: int, rules: Rules, hide_individuals: bool) -> bool:
     return hide_individuals and n < rules.min_group_size
 
 
+def withheld_by_complement(
+    units: Sequence[str],
+    parts: Mapping[str, Sequence[str]],
+    sizes: Mapping[str, int],
+    withheld: Iterable[str],
+    rules: Rules,
+) -> set[str]:
+    """Secondary suppression: the groups to withhold so that no withheld group can be worked
+    out by subtraction. A unit's subtree is the sum of its parts (its own members, listed
+    first, and its child subtrees), so a shown unit minus its shown parts reveals the withheld
+    ones together: they must hold at least min_group_size people between them; and a withheld
+    unit must keep at least one withheld part, or adding up its parts rebuilds it. Parts are
+    withheld own members first, then the smallest. `units` come parents first; `sizes` gives
+    the number of respondents of every unit and part. Only when individuals are hidden."""
+    hidden = set(withheld)
+    for unit in units:
+        live = [p for p in parts.get(unit, ()) if sizes.get(p, 0) > 0]
+        covered = sum(sizes[p] for p in live if p in hidden)
+        if unit in hidden:
+            need = 1 if sizes.get(unit, 0) and not covered else 0
+        else:
+            need = rules.min_group_size if covered else 0
+        own = live[:1] if live and live[0] not in parts else []
+        candidates = [p for p in live if p not in hidden]
+        candidates.sort(key=lambda p: (p not in own, sizes[p]))
+        for part in candidates:
+            if covered >= need:
+                break
+            hidden.add(part)
+            covered += sizes[part]
+    return hidden
+
+
 def group_result(
     people: Sequence[PersonResult], eligible: int, rules: Rules, hide_individuals: bool
 ) -> GroupResult:

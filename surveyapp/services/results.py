@@ -15,7 +15,7 @@ period allows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -433,7 +433,35 @@ def unit_results(period: Period, root_path: str | None = None) -> list[UnitResul
                 direct=own,
             )
         )
-    return results
+    return _protect_by_complement(results, rules) if hide else results
+
+
+def _withhold(numbers):
+    return replace(numbers, values={}, overall=None, band=None, withheld=True)
+
+
+def _protect_by_complement(results: list[UnitResult], rules: scoring.Rules) -> list[UnitResult]:
+    """Withhold what subtraction would give away (scoring.withheld_by_complement). Counts stay;
+    only statistics are withheld. A unit's own members are the part keyed "=" + its path."""
+    paths = {r.path for r in results}
+    parts: dict[str, list[str]] = {r.path: ["=" + r.path] for r in results}
+    for r in results:
+        parent = r.path[: r.path.rstrip("/").rfind("/") + 1]
+        if parent in paths:
+            parts[parent].append(r.path)
+    sizes = {r.path: r.submitted for r in results}
+    sizes.update({"=" + r.path: r.direct.submitted for r in results})
+    before = {r.path for r in results if r.withheld}
+    before |= {"=" + r.path for r in results if r.direct.withheld}
+    hidden = scoring.withheld_by_complement([r.path for r in results], parts, sizes, before, rules)
+    protected = []
+    for r in results:
+        if "=" + r.path in hidden and not r.direct.withheld:
+            r = replace(r, direct=_withhold(r.direct))
+        if r.path in hidden and not r.withheld:
+            r = _withhold(r)
+        protected.append(r)
+    return protected
 
 
 def _fields(numbers: Numbers) -> dict:

@@ -296,8 +296,11 @@ def test_change_since_the_previous_period(build, session, golden):
     # A later period on the same questionnaire where Bidang A1's three people all answer as P1:
     # BP 100, AK 75, KO 87.5, overall 87.5. Change from the golden means:
     #   BP 100 - 62.5 = 37.5; AK 75 - 54.1666667 = 20.8333333; KO 87.5 - 70.8333333 = 16.6666667;
-    #   overall 87.5 - 62.5 = 25. Dinas B (withheld in both) has no change.
-    later = build.period([golden[1]], version=period.version)
+    #   overall 87.5 - 62.5 = 25. Dinas B's loner goes from P1 to P2: BP 62.5 - 100 = -37.5,
+    #   overall 62.5 - 87.5 = -25. Individuals are shown here (hiding them would withhold the
+    #   one-person Dinas B, and with it, by complement, Dinas Uji and Bidang A1).
+    period.hide_individuals = False
+    later = build.period([golden[1]], version=period.version, hide_individuals=False)
     later.opens_at = period.opens_at + timedelta(days=1)
     session.flush()
     for person in golden[5]:
@@ -309,10 +312,26 @@ def test_change_since_the_previous_period(build, session, golden):
     assert changes["G-A1"]["AK"] == pytest.approx(20.8333333)
     assert changes["G-A1"]["KO"] == pytest.approx(16.6666667)
     assert changes["G-A1"][results.OVERALL] == pytest.approx(25.0, abs=1e-12)
-    assert changes["G-B"] == {"BP": None, "AK": None, "KO": None, results.OVERALL: None}
+    assert changes["G-B"]["BP"] == pytest.approx(-37.5, abs=1e-12)
+    assert changes["G-B"][results.OVERALL] == pytest.approx(-25.0, abs=1e-12)
     # A draft period does not count as a previous one.
     draft = build.period([golden[1]], version=period.version, state="draft")
     draft.opens_at = later.opens_at + timedelta(days=1)
     session.flush()
     assert results.previous_period(draft) == later
     assert session.scalar(sa.select(sa.func.count(Period.id))) == 3
+
+
+def test_withheld_unit_cannot_be_worked_out_by_subtraction(golden):
+    """Pemkot (4 people) = Dinas Uji (3) + Dinas B (1, withheld). Showing Pemkot and Dinas Uji
+    would give away Dinas B's one person (4 x Pemkot - 3 x Dinas Uji), so Dinas Uji is withheld
+    too, and then Bidang A1, which is all of Dinas Uji, with it. Counts are still shown."""
+    period, root, dinas, bidang, sibling, *_ = golden
+    by_code = {r.code: r for r in results.unit_results(period)}
+    assert not by_code["G-ROOT"].withheld and by_code["G-ROOT"].overall.n == 4
+    assert by_code["G-B"].withheld and by_code["G-B"].overall is None
+    assert by_code["G-DINAS"].withheld and by_code["G-DINAS"].values == {}
+    assert by_code["G-A1"].withheld
+    assert (by_code["G-DINAS"].submitted, by_code["G-A1"].submitted) == (3, 3)
+    shown = [r for r in by_code.values() if not r.withheld]
+    assert [r.code for r in shown] == ["G-ROOT"]

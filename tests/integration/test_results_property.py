@@ -130,19 +130,37 @@ def check(build, session, s) -> None:
 
     rows = results.unit_results(period)
     assert [r.unit_id for r in rows] == [u.id for u in sorted(units, key=lambda u: u.path)]
-    for row in rows:
-        unit = by_unit[row.unit_id]
+    # The pure groups, then the pure secondary suppression over them.
+    groups = {}
+    for unit in units:
         subtree = [e for e, u in home.items() if u.path.startswith(unit.path)]
         direct = [e for e, u in home.items() if u.id == unit.id]
-        for numbers, members in ((row, subtree), (row.direct, direct)):
-            want, drafts = group(members)
+        groups[unit.path] = group(subtree)
+        groups["=" + unit.path] = group(direct)
+    ordered = [u.path for u in sorted(units, key=lambda u: u.path)]
+    parts = {
+        p: ["=" + p]
+        + [c for c in ordered if c != p and c.startswith(p) and c.count("/") == p.count("/") + 1]
+        for p in ordered
+    }
+    hidden = {key for key, (g, _) in groups.items() if g.withheld}
+    if s["hide"]:
+        sizes = {key: g.submitted for key, (g, _) in groups.items()}
+        hidden = scoring.withheld_by_complement(ordered, parts, sizes, hidden, rules)
+    for row in rows:
+        unit = by_unit[row.unit_id]
+        for numbers, key in ((row, unit.path), (row.direct, "=" + unit.path)):
+            want, drafts = groups[key]
             assert (numbers.eligible, numbers.submitted, numbers.drafts) == (
                 want.eligible,
                 want.submitted,
                 drafts,
             )
             assert close(numbers.participation, want.participation)
-            assert numbers.withheld == want.withheld
+            assert numbers.withheld == (key in hidden)
+            if key in hidden:
+                assert numbers.values == {} and numbers.overall is None
+                continue
             assert numbers.values.keys() == want.values.keys()
             for code, agg in want.values.items():
                 assert same_aggregate(numbers.values[code], agg)

@@ -712,3 +712,38 @@ def test_item_stats_from_counts():
     assert stats.counts == {1: 1, 2: 2, 3: 0, 4: 0, 5: 1}
     with pytest.raises(ValueError, match="outside the scale"):
         item_stats_from_counts({6: 1}, 1, 5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Secondary suppression: nothing withheld can be worked out by subtraction.
+# Dinas (12 people) = its own 6 + Bidang X (4, withheld: fewer than 5) + Bidang Y (2, withheld).
+# ---------------------------------------------------------------------------------------------
+def test_withheld_parts_that_together_reach_the_minimum_need_nothing_more():
+    from surveyapp.scoring import withheld_by_complement
+
+    rules = make_rules([("BP-1", False)])
+    parts = {"D": ["=D", "X", "Y"], "X": ["=X"], "Y": ["=Y"]}
+    sizes = {"D": 12, "=D": 6, "X": 4, "=X": 4, "Y": 2, "=Y": 2}
+    hidden = withheld_by_complement(["D", "X", "Y"], parts, sizes, {"X", "=X", "Y", "=Y"}, rules)
+    # Dinas minus its own 6 gives X and Y together: 6 people, enough to stay anonymous.
+    assert hidden == {"X", "=X", "Y", "=Y"}
+
+
+def test_a_lone_withheld_part_takes_the_units_own_members_with_it():
+    from surveyapp.scoring import withheld_by_complement
+
+    rules = make_rules([("BP-1", False)])
+    parts = {"D": ["=D", "X", "Y"], "X": ["=X"], "Y": ["=Y"]}
+    sizes = {"D": 13, "=D": 6, "X": 5, "=X": 5, "Y": 2, "=Y": 2}
+    hidden = withheld_by_complement(["D", "X", "Y"], parts, sizes, {"Y", "=Y"}, rules)
+    # D - own - X would give Y's two people: the own 6 are withheld too (2 + 6 >= 5).
+    assert hidden == {"Y", "=Y", "=D"}
+
+
+def test_nothing_changes_when_nothing_is_withheld():
+    from surveyapp.scoring import withheld_by_complement
+
+    rules = make_rules([("BP-1", False)])
+    parts = {"D": ["=D", "X"], "X": ["=X"]}
+    sizes = {"D": 11, "=D": 6, "X": 5, "=X": 5}
+    assert withheld_by_complement(["D", "X"], parts, sizes, set(), rules) == set()
