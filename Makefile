@@ -6,7 +6,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations messages lint format ci browser-deps clean bench
+.PHONY: run serve test install install-dev translations messages lint format ci browser-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ run: install
 	$(BIN)/flask seed-demo --if-empty
 	@echo "surveyapp is serving http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Production-like: gunicorn with gunicorn.conf.py and the production settings from the
+# environment (docs/deployment.md). Refuses to start, saying why, when they are unsafe or
+# the schema is behind (run `SURVEYAPP_ENV=production $(BIN)/flask db upgrade` first).
+serve: install
+	SURVEYAPP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root).
 browser-deps:

@@ -29,11 +29,18 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
-    from . import errors, i18n, security
+    from . import errors, i18n, obs, security
 
     errors.register(app)
     i18n.register(app)
     security.register(app)
+    obs.register(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (login limits, audit, logs) and scheme as the proxy saw them.
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
     from .cli import register_commands
 
     register_commands(app)

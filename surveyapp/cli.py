@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -12,7 +13,15 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, seed_demo, demo_accounts, export_report, worker, jobs_cleanup):
+    for command in (
+        create_admin,
+        seed_demo,
+        demo_accounts,
+        export_report,
+        backup,
+        worker,
+        jobs_cleanup,
+    ):
         app.cli.add_command(command)
 
 
@@ -159,3 +168,27 @@ def jobs_cleanup() -> None:
 
     expired, failed = jobs.cleanup(current_app._get_current_object())
     click.echo(f"expired {expired} failed {failed}")
+
+
+@click.command("backup")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="New file to write; an existing file is never overwritten.",
+)
+@with_appcontext
+def backup(output: Path) -> None:
+    """A consistent copy of the database while the app runs (SQLite online backup API;
+    pg_dump for PostgreSQL). Exits non-zero and writes nothing usable on any failure."""
+    from flask import current_app
+
+    from .backup import BackupError
+    from .backup import backup as make_backup
+
+    try:
+        result = make_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], output)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup {result.path} {result.size} bytes ({result.kind})")
+    click.echo(f"restore: {result.restore_hint}")

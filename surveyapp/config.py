@@ -69,6 +69,9 @@ class Config:
     JOBS_ENGINE: str | None = None  # "rq", "thread" or "inline"; None chooses from REDIS_URL
     JOBS_QUEUE = "surveyapp"
     JOBS_THREADS = 2
+    # How many reverse proxies (nginx, a load balancer) stand in front and set
+    # X-Forwarded-For/-Proto; 0 trusts no such header (a client could forge it).
+    TRUSTED_PROXIES = 0
     LOGIN_FAILURES_LIMIT = "5 per 15 minutes"  # per NIP, across workers (S07)
     # Per client address on login and activation: stops one machine walking many NIPs.
     LOGIN_ADDRESS_LIMIT = "30 per minute"
@@ -97,6 +100,11 @@ class Config:
         cfg["RATELIMIT_STORAGE_URI"] = env.get(
             "SURVEYAPP_RATELIMIT_STORAGE_URI", cfg["RATELIMIT_STORAGE_URI"]
         )
+        raw_proxies = env.get("SURVEYAPP_TRUSTED_PROXIES", "").strip()
+        if raw_proxies:
+            if not raw_proxies.isdigit():
+                raise ConfigError("SURVEYAPP_TRUSTED_PROXIES must be a whole number (0, 1, 2).")
+            cfg["TRUSTED_PROXIES"] = int(raw_proxies)
         secret = env.get("SURVEYAPP_SECRET_KEY")
         if cfg["PRODUCTION"]:
             if (
