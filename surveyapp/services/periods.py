@@ -93,13 +93,17 @@ def open_period(period: Period, *, actor: Employee | None = None) -> int:
             ).where(in_scope),
         )
     )
-    result = db.session.execute(
+    db.session.execute(
         sa.insert(RosterEntry).from_select(
             ["period_id", "employee_id", "unit_id", "unit_path"],
             sa.select(sa.literal(period.id), Employee.id, Employee.unit_id, Unit.path)
             .join(Unit, Employee.unit_id == Unit.id)
             .where(Employee.active.is_(True), in_scope),
         )
+    )
+    # Counted, not rowcount: psycopg reports -1 for INSERT ... SELECT.
+    eligible = db.session.scalar(
+        sa.select(sa.func.count(RosterEntry.id)).where(RosterEntry.period_id == period.id)
     )
     period.state = PERIOD_OPEN
     period.opened_at = utcnow()
@@ -109,9 +113,9 @@ def open_period(period: Period, *, actor: Employee | None = None) -> int:
         object_type="period",
         object_id=period.id,
         before={"state": PERIOD_DRAFT},
-        after={"state": PERIOD_OPEN, "eligible": result.rowcount},
+        after={"state": PERIOD_OPEN, "eligible": eligible},
     )
-    return result.rowcount
+    return eligible
 
 
 def close_period(period: Period, *, actor: Employee | None = None) -> None:
