@@ -10,10 +10,11 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import charts
 from ..access import hr_required
 from ..i18n import current_locale
 from ..services import jobs, reports
-from . import bp, charts
+from . import bp
 
 
 def _user():

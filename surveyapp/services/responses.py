@@ -9,9 +9,12 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
+    PERIOD_CLOSED,
+    PERIOD_OPEN,
     RESPONSE_DRAFT,
     RESPONSE_SUBMITTED,
     Answer,
+    CoreValue,
     Employee,
     Item,
     Period,
@@ -233,3 +236,67 @@ def submit(response: Response, now: datetime | None = None) -> bool:
     )
     db.session.refresh(response)
     return result.rowcount == 1
+
+
+# --- the questionnaire pages -----------------------------------------------------------------
+
+
+def value_pages(version) -> list[tuple[CoreValue, list[Item]]]:
+    """One page per core value, in the fixed BerAKHLAK order, with that value's items."""
+    values = db.session.scalars(sa.select(CoreValue).order_by(CoreValue.position)).all()
+    by_value: dict[int, list[Item]] = {v.id: [] for v in values}
+    for item in version.items:
+        by_value.setdefault(item.core_value_id, []).append(item)
+    return [(v, by_value[v.id]) for v in values if by_value.get(v.id)]
+
+
+def open_for(period: Period, employee: Employee) -> RosterEntry:
+    """The roster entry that lets `employee` see this period; ResponseError otherwise."""
+    if period.state not in (PERIOD_OPEN, PERIOD_CLOSED):
+        raise ResponseError("not_on_roster")
+    entry = roster_entry(period, employee)
+    if entry is None:
+        raise ResponseError("not_on_roster")
+    return entry
+
+
+def save_by_code(
+    period: Period, employee: Employee, values: dict[str, int], now: datetime | None = None
+) -> tuple[Response, dict[int, int]]:
+    """Save answers given by item code (the form and the autosave use codes, never ids): the
+    draft is created on the first answer. All or nothing on any bad code or value."""
+    if not values:
+        raise ResponseError("nothing_to_save")
+    if not periods.accepts_answers(period, now):
+        raise ResponseError("period_closed")
+    ids = dict(
+        db.session.execute(
+            sa.select(Item.code, Item.id).where(
+                Item.version_id == period.version_id, Item.code.in_(list(values))
+            )
+        ).all()
+    )
+    unknown = sorted(set(values) - set(ids))
+    if unknown:
+        raise ResponseError("unknown_item", {"items": unknown})
+    response = start_response(period, employee, now)
+    saved = save_answers(response, {ids[code]: v for code, v in values.items()}, now)
+    return response, saved
+
+
+def answers_by_code(response: Response | None) -> dict[str, int]:
+    if response is None:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Item.code, Answer.value)
+            .join(Answer, Answer.item_id == Item.id)
+            .where(Answer.response_id == response.id)
+        ).all()
+    )
+
+
+def answered_count(response: Response) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Answer.id)).where(Answer.response_id == response.id)
+    )

@@ -25,6 +25,14 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "auth.set_locale": {"POST": "public"},
     "auth.change_password": {"GET": "user", "POST": "user"},
     "survey.home": {"GET": "user"},
+    # Everyone in the matrix's world is on the period's roster; people who are not get 404
+    # (tests/integration/test_survey.py). An empty autosave is refused as such.
+    "survey.page": {"GET": "user"},
+    "survey.save_page": {"POST": "user"},
+    "survey.autosave": {"POST": {"anonymous": 302, "employee": 400, "hr": 400, "admin": 400}},
+    "survey.review": {"GET": "user"},
+    "survey.submit": {"POST": "user"},
+    "survey.result": {"GET": "user"},
     "hr.home": {"GET": "hr"},
     "hr.non_respondents": {"GET": "hr"},
     "hr.non_respondents_xlsx": {"POST": "hr"},
@@ -51,6 +59,7 @@ ARGUMENTS = {
     "period_code": lambda w: w["period"].code,
     "period_id": lambda w: w["period"].id,
     "page": lambda w: 1,
+    "number": lambda w: 1,
     "unit_id": lambda w: w["org"].dinas_a.id,
     "unit_code": lambda w: w["org"].dinas_a.code,
     "employee_id": lambda w: w["org"].employee.id,
