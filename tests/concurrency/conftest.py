@@ -181,7 +181,7 @@ def served(tmp_path):
             "ENV_NAME": "testing",
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": SECRET,
-            "SESSION_COOKIE_NAME": "surveyapp_session",
+            "SESSION_COOKIE_NAME": "__Host-surveyapp",
         }
     )
     upgrade(app)
@@ -202,7 +202,8 @@ def served(tmp_path):
     port = _free_port()
     env = {
         **os.environ,
-        "SURVEYAPP_ENV": "development",
+        "SURVEYAPP_ENV": "production",  # gunicorn.conf.py serves nothing else
+        "SURVEYAPP_RATELIMIT_STORAGE_URI": "memory://",
         "SURVEYAPP_DATABASE_URL": url,
         "SURVEYAPP_SECRET_KEY": SECRET,
         "PYTHONUNBUFFERED": "1",
