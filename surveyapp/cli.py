@@ -21,6 +21,8 @@ def register_commands(app: Flask) -> None:
         backup,
         worker,
         jobs_cleanup,
+        import_units,
+        import_employees,
     ):
         app.cli.add_command(command)
 
@@ -192,3 +194,69 @@ def backup(output: Path) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"backup {result.path} {result.size} bytes ({result.kind})")
     click.echo(f"restore: {result.restore_hint}")
+
+
+def _import(kind: str, path: str, dry_run: bool, **options) -> None:
+    """All or nothing: every error as `row N, column C: message` and exit 1, or apply."""
+    from .progress import cli_progress
+    from .services import imports
+    from .xlsx_reader import SpreadsheetRejected
+
+    planner = imports.plan_units if kind == "units" else imports.plan_employees
+    try:
+        with cli_progress(f"import-{kind} (check)") as progress:
+            plan = planner(path, progress=progress, **options)
+    except SpreadsheetRejected as exc:
+        raise click.ClickException(str(exc)) from None
+    if not plan.ok:
+        for error in plan.errors:
+            click.echo(error.line())
+        click.echo(f"{len(plan.errors)} errors; nothing was written.", err=True)
+        sys.exit(1)
+    counts = plan.counts()
+    summary = " ".join(f"{k}={v}" for k, v in counts.items() if k != "errors")
+    if dry_run:
+        click.echo(f"dry-run {summary}")
+        return
+    codes = []
+    if kind == "units":
+        imports.apply_units(plan, actor=None)
+    else:
+        with cli_progress("import-employees (write)") as progress:
+            codes = imports.apply_employees(plan, actor=None, progress=progress)
+    db.session.commit()
+    click.echo(f"imported {summary}")
+    if codes:
+        from pathlib import Path
+
+        from flask import current_app
+
+        from .excel import write_activation_codes
+
+        target = (
+            Path(current_app.instance_path) / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
+        )
+        write_activation_codes(codes, target)
+        target.chmod(0o600)
+        click.echo(f"activation codes for {len(codes)} new accounts: {target}")
+
+
+@click.command("import-units")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@with_appcontext
+def import_units(path: str, dry_run: bool) -> None:
+    """Import units (Kode Unit, Nama Unit, Kode Induk) from the first sheet of an xlsx."""
+    _import("units", path, dry_run)
+
+
+@click.command("import-employees")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option(
+    "--deactivate-missing", is_flag=True, help="Deactivate active people not in the file."
+)
+@with_appcontext
+def import_employees(path: str, dry_run: bool, deactivate_missing: bool) -> None:
+    """Import employees (NIP, Nama, Kode Unit, Jabatan, Golongan, Jenis, Email, Peran)."""
+    _import("employees", path, dry_run, deactivate_missing=deactivate_missing)

@@ -677,3 +677,19 @@ def write_non_respondents(
         sheet.auto_filter.ref = f"A2:E{count + 2}"
         book.save(output)
         return count
+
+
+def write_activation_codes(rows: Iterable[tuple[str, str, str]], output: Output) -> int:
+    """NIP, name and one-time activation code of new accounts, for HR to hand out."""
+    book = Workbook(write_only=True)
+    sheet = new_sheet(book, "Kode aktivasi")
+    st = _Styles(sheet)
+    _set_widths(sheet, [21, 36, 16])
+    sheet.freeze_panes = "A2"
+    sheet.append([st.header(h) for h in (_("NIP"), _("Name"), _("Activation code"))])
+    count = 0
+    for nip, name, code in rows:
+        sheet.append([text_cell(sheet, nip), text_cell(sheet, name), text_cell(sheet, code)])
+        count += 1
+    book.save(output)
+    return count

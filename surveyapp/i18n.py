@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ from .extensions import babel
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and jobs: the default, unless forced
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -61,3 +61,25 @@ def units_in_scope(user: Employee) -> list[Unit]:
     if root is not None:
         query = query.where(in_subtree(Unit.path, root.path))
     return list(db.session.scalars(query))
+
+
+def move_unit(unit: Unit, new_parent: Unit | None) -> None:
+    """Re-hang a unit and its whole subtree under another parent: one UPDATE for all paths.
+    Refuses a parent inside the unit's own subtree (a cycle)."""
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise ValueError("cycle")
+    old_path, old_depth = unit.path, unit.depth
+    unit.parent = new_parent
+    db.session.flush()
+    place(unit)
+    new_path, shift = unit.path, unit.depth - old_depth
+    db.session.execute(
+        sa.update(Unit)
+        .where(Unit.path.startswith(old_path), Unit.id != unit.id)
+        .values(
+            path=sa.literal(new_path) + sa.func.substr(Unit.path, len(old_path) + 1),
+            depth=Unit.depth + shift,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
