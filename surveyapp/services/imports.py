@@ -159,7 +159,8 @@ def _in_cycle(code: str, parent_of: dict[str, str | None]) -> bool:
 
 def apply_units(plan: Plan, actor: Employee | None) -> dict[str, int]:
     """Create parents before children; rename and move the others. Flushes, never commits."""
-    assert plan.ok and plan.kind == "units"
+    if not plan.ok or plan.kind != "units":
+        raise ValueError("only a units plan without errors can be applied")
     by_code = {u.code: u for u in db.session.scalars(sa.select(Unit))}
     pending = list(plan.create)
     while pending:
@@ -308,7 +309,8 @@ def apply_employees(
 ) -> list[tuple[str, str, str]]:
     """Insert, update and deactivate in bulk; new accounts get activation codes, returned as
     (nip, name, code) for the one-time download. Flushes, never commits."""
-    assert plan.ok and plan.kind == "employees"
+    if not plan.ok or plan.kind != "employees":
+        raise ValueError("only an employees plan without errors can be applied")
     total = len(plan.create) + len(plan.update) + len(plan.deactivate)
     done = 0
     now = utcnow()
