@@ -4,6 +4,8 @@ Only the person who started a job, and admins, can see it: anyone else gets 404.
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -17,6 +19,7 @@ from . import bp
 KIND_NAMES = {
     "workbook": _l("Workbook (Excel)"),
     "non_respondents": _l("List of people who have not submitted"),
+    "import_roster": _l("Roster import"),
 }
 GENERIC_FAILURE = _l(
     "The job stopped because of an error. Try again; if it fails again, tell the admin."
@@ -91,6 +94,12 @@ def download(job_id: str):
         },
         ip=request.remote_addr,
     )
+    if job.kind == "import_roster":
+        # Activation codes are handed out once: the file goes with this download.
+        data = io.BytesIO(path.read_bytes())
+        path.unlink(missing_ok=True)
+        job.result_path = None
+        path = data
     db.session.commit()
     response = send_file(
         path,

@@ -61,3 +61,35 @@ def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale
         name=reports.report_filename(period, scope, _today(), prefix="belum-mengisi"),
         summary={"rows": written, "unit": scope.code},
     )
+
+
+@job_kind("import_roster")
+def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bool) -> Output:
+    """Apply an uploaded roster that was previewed; the activation codes of new accounts
+    become the job's file, downloadable once."""
+    from . import imports
+
+    path = imports.upload_path(ctx.app, token)
+    if not path.exists():
+        raise JobFailed(UPLOAD_GONE)
+    if kind == "units":
+        plan = imports.plan_units(str(path))
+    else:
+        plan = imports.plan_employees(str(path), deactivate_missing=deactivate_missing)
+    if not plan.ok:
+        raise JobFailed(FILE_CHANGED)
+    codes = []
+    if kind == "units":
+        imports.apply_units(plan, actor=ctx.owner)
+    else:
+        codes = imports.apply_employees(plan, actor=ctx.owner, progress=ctx.progress)
+    path.unlink(missing_ok=True)
+    summary = plan.counts()
+    if not codes:
+        return Output(summary=summary)
+    excel.write_activation_codes(codes, ctx.output_path)
+    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)
+
+
+UPLOAD_GONE = _l("The uploaded file is no longer there; upload it again.")
+FILE_CHANGED = _l("The file no longer passes the checks; upload it again to see why.")

@@ -394,3 +394,14 @@ MSG_DUPLICATE_NIP = _l("This NIP already appears in row %(row)d.")
 MSG_JENIS = _l("Jenis must be PNS or PPPK.")
 MSG_EMAIL = _l("This is not an e-mail address.")
 MSG_ROLE = _l("Unknown role %(role)s; use pegawai, hr or admin.")
+
+
+def upload_path(app, token: str):
+    """Where an uploaded roster waits between its preview and its commit."""
+    from pathlib import Path
+
+    if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
+        raise ValueError("bad token")
+    folder = Path(app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{token}.xlsx"

@@ -160,3 +160,81 @@ def past_periods_for(employee: Employee) -> list[Period]:
             .order_by(Period.closes_at.desc())
         )
     )
+
+
+def extend_period(period: Period, closes_at: datetime, *, actor: Employee | None = None) -> None:
+    """A later deadline for an open period (never an earlier one: that would cut people off)."""
+    if period.state != PERIOD_OPEN:
+        raise PeriodError("not_open")
+    if closes_at <= period.closes_at or closes_at <= utcnow():
+        raise PeriodError("not_later")
+    before = period.closes_at
+    period.closes_at = closes_at
+    audit.record(
+        "period_extended",
+        actor=actor,
+        object_type="period",
+        object_id=period.id,
+        before={"closes_at": before.isoformat()},
+        after={"closes_at": closes_at.isoformat()},
+    )
+
+
+def add_late_joiner(period: Period, employee: Employee, *, actor: Employee | None = None) -> None:
+    """Put someone who joined after the period opened on its roster, in their current unit."""
+    if period.state != PERIOD_OPEN:
+        raise PeriodError("not_open")
+    if not employee.active:
+        raise PeriodError("inactive")
+    exists = db.session.scalar(
+        sa.select(RosterEntry.id).where(
+            RosterEntry.period_id == period.id, RosterEntry.employee_id == employee.id
+        )
+    )
+    if exists:
+        raise PeriodError("already_on_roster")
+    in_period = db.session.scalar(
+        sa.select(PeriodUnit.id).where(
+            PeriodUnit.period_id == period.id, PeriodUnit.unit_id == employee.unit_id
+        )
+    )
+    if in_period is None:
+        raise PeriodError("unit_not_in_period")
+    db.session.add(
+        RosterEntry(
+            period_id=period.id,
+            employee_id=employee.id,
+            unit_id=employee.unit_id,
+            unit_path=employee.unit.path,
+        )
+    )
+    audit.record(
+        "roster_added",
+        actor=actor,
+        object_type="period",
+        object_id=period.id,
+        after={"employee_id": employee.id, "nip": employee.nip},
+    )
+
+
+def reopen_response(response, *, actor: Employee) -> None:
+    """S05: only an admin turns a submitted response back into a draft, and it is audited."""
+    from ..models import RESPONSE_DRAFT, RESPONSE_SUBMITTED
+
+    if not actor.is_admin:
+        raise PermissionError("admin only")
+    if response.state != RESPONSE_SUBMITTED:
+        raise PeriodError("not_submitted")
+    if response.period.state != PERIOD_OPEN:
+        raise PeriodError("not_open")
+    before = {"state": response.state, "submitted_at": response.submitted_at.isoformat()}
+    response.state = RESPONSE_DRAFT
+    response.submitted_at = None
+    audit.record(
+        "response_reopened",
+        actor=actor,
+        object_type="response",
+        object_id=response.id,
+        before=before,
+        after={"state": RESPONSE_DRAFT, "employee_id": response.employee_id},
+    )

@@ -51,6 +51,16 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
         "POST": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}
     },
     "admin.home": {"GET": "admin"},
+    "admin.period_new": {"GET": "admin", "POST": "admin"},
+    "admin.period_detail": {"GET": "admin"},
+    "admin.period_open": {"POST": "admin"},
+    "admin.period_close": {"POST": "admin"},
+    "admin.period_extend": {"POST": "admin"},
+    "admin.period_add_joiner": {"POST": "admin"},
+    "admin.period_reopen": {"POST": "admin"},
+    "admin.imports_upload": {"GET": "admin", "POST": "admin"},
+    "admin.imports_commit": {"POST": "admin"},
+    "admin.audit_log": {"GET": "admin"},
 }
 
 # Values for URL arguments, taken from the `world` the test builds.
@@ -65,6 +75,7 @@ ARGUMENTS = {
     "employee_id": lambda w: w["org"].employee.id,
     "version_id": lambda w: w["period"].version.id,
     "job_id": lambda w: w["job"].id,
+    "token": lambda w: "no-such-upload",
 }
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry

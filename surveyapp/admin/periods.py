@@ -1,0 +1,190 @@
+"""Admin: periods (create, open, extend, close), the roster's late joiners, reopening."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..access import admin_required
+from ..extensions import db
+from ..i18n import local_tz
+from ..models import Period, QuestionnaireVersion, Response, RosterEntry, Unit
+from ..services import accounts, periods
+from . import bp
+from .forms import ExtendForm, NipForm, PeriodForm
+
+PERIOD_ERRORS = {
+    "closes_before_opens": _l("The period must close after it opens."),
+    "no_units": _l("Choose at least one unit."),
+    "not_draft": _l("Only a draft period can be opened."),
+    "not_open": _l("The period is not open."),
+    "not_later": _l("The new deadline must be later than the current one and in the future."),
+    "inactive": _l("This account is not active."),
+    "already_on_roster": _l("This person is already on the roster."),
+    "unit_not_in_period": _l("This person's unit is not part of the period."),
+    "not_submitted": _l("This response has not been submitted."),
+    "code_taken": _l("This code is already used by another period."),
+}
+
+
+def _admin():
+    return current_user._get_current_object()
+
+
+def _utc(local_naive):
+    return local_naive.replace(tzinfo=local_tz()).astimezone(UTC)
+
+
+def _period(period_id: int) -> Period:
+    period = db.session.get(Period, period_id)
+    if period is None:
+        abort(404)
+    return period
+
+
+@bp.route("/periods/new", methods=["GET", "POST"])
+@admin_required
+def period_new():
+    form = PeriodForm()
+    versions = db.session.scalars(sa.select(QuestionnaireVersion).order_by(QuestionnaireVersion.id))
+    form.version.choices = [
+        (v.id, f"{v.questionnaire.name} v{v.number} ({v.status})") for v in versions
+    ]
+    units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True)).order_by(Unit.path))
+    form.units.choices = [(u.id, "· " * u.depth + u.name) for u in units]
+    if form.validate_on_submit():
+        if db.session.scalar(sa.select(Period.id).where(Period.code == form.code.data)):
+            flash(str(PERIOD_ERRORS["code_taken"]), "error")
+        else:
+            try:
+                period = periods.create_period(
+                    code=form.code.data,
+                    name=form.name.data,
+                    version=db.session.get(QuestionnaireVersion, form.version.data),
+                    opens_at=_utc(form.opens_at.data),
+                    closes_at=_utc(form.closes_at.data),
+                    scope_units=[db.session.get(Unit, uid) for uid in form.units.data],
+                    hide_individuals=form.hide_individuals.data,
+                    actor=_admin(),
+                )
+            except periods.PeriodError as error:
+                db.session.rollback()
+                flash(str(PERIOD_ERRORS[str(error)]), "error")
+            else:
+                db.session.commit()
+                flash(_("The period was created as a draft."), "success")
+                return redirect(url_for(".period_detail", period_id=period.id))
+    return render_template("admin/periods/new.html", form=form)
+
+
+@bp.get("/periods/<int:period_id>")
+@admin_required
+def period_detail(period_id: int):
+    period = _period(period_id)
+    roster = db.session.scalar(
+        sa.select(sa.func.count(RosterEntry.id)).where(RosterEntry.period_id == period.id)
+    )
+    submitted = db.session.scalar(
+        sa.select(sa.func.count(Response.id)).where(
+            Response.period_id == period.id, Response.state == "submitted"
+        )
+    )
+    return render_template(
+        "admin/periods/detail.html",
+        period=period,
+        roster=roster,
+        submitted=submitted,
+        extend=ExtendForm(),
+        joiner=NipForm(prefix="joiner"),
+        reopen=NipForm(prefix="reopen"),
+    )
+
+
+def _change(period_id: int, action, success):
+    period = _period(period_id)
+    try:
+        action(period)
+    except periods.PeriodError as error:
+        db.session.rollback()
+        flash(str(PERIOD_ERRORS.get(str(error), error)), "error")
+    else:
+        db.session.commit()
+        flash(str(success), "success")
+    return redirect(url_for(".period_detail", period_id=period_id), code=303)
+
+
+@bp.post("/periods/<int:period_id>/open")
+@admin_required
+def period_open(period_id: int):
+    return _change(
+        period_id,
+        lambda p: periods.open_period(p, actor=_admin()),
+        _l("The period is open; its roster and unit tree are fixed."),
+    )
+
+
+@bp.post("/periods/<int:period_id>/close")
+@admin_required
+def period_close(period_id: int):
+    return _change(
+        period_id, lambda p: periods.close_period(p, actor=_admin()), _l("The period is closed.")
+    )
+
+
+@bp.post("/periods/<int:period_id>/extend")
+@admin_required
+def period_extend(period_id: int):
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the new deadline."), "error")
+        return redirect(url_for(".period_detail", period_id=period_id), code=303)
+    return _change(
+        period_id,
+        lambda p: periods.extend_period(p, _utc(form.closes_at.data), actor=_admin()),
+        _l("The deadline was extended."),
+    )
+
+
+def _person(form: NipForm):
+    employee = accounts.find_by_nip(form.nip.data or "") if form.validate_on_submit() else None
+    if employee is None:
+        flash(_("No employee with this NIP."), "error")
+    return employee
+
+
+@bp.post("/periods/<int:period_id>/roster")
+@admin_required
+def period_add_joiner(period_id: int):
+    employee = _person(NipForm(prefix="joiner"))
+    if employee is None:
+        return redirect(url_for(".period_detail", period_id=period_id), code=303)
+    return _change(
+        period_id,
+        lambda p: periods.add_late_joiner(p, employee, actor=_admin()),
+        _l("Added to the roster."),
+    )
+
+
+@bp.post("/periods/<int:period_id>/reopen")
+@admin_required
+def period_reopen(period_id: int):
+    employee = _person(NipForm(prefix="reopen"))
+    if employee is None:
+        return redirect(url_for(".period_detail", period_id=period_id), code=303)
+
+    def reopen(period):
+        response = db.session.scalar(
+            sa.select(Response).where(
+                Response.period_id == period.id, Response.employee_id == employee.id
+            )
+        )
+        if response is None:
+            raise periods.PeriodError("not_submitted")
+        periods.reopen_response(response, actor=_admin())
+
+    return _change(period_id, reopen, _l("The response is a draft again; the change is audited."))
