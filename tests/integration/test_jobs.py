@@ -1,0 +1,257 @@
+"""Background jobs: lifecycle, duplicate clicks, access, restart; inline, thread pool and RQ."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+
+from surveyapp import create_app
+from surveyapp.extensions import db
+from surveyapp.models import Job, utcnow
+from surveyapp.services import exports, jobs  # noqa: F401  (registers the export kinds)
+from surveyapp.services.jobs import JobFailed, Output, job_kind
+from tests.conftest import create_database, upgrade
+from tests.factories import Builder
+
+SEEN: dict[str, list] = {"progress": [], "runs": []}
+
+
+@job_kind("test_steps")
+def _steps(ctx, total: int, fail_first: bool = False):
+    SEEN["runs"].append(ctx.job_id)
+    if fail_first and len(SEEN["runs"]) == 1:
+        raise JobFailed(_l("This period or unit is no longer in your scope."))
+    for done in range(0, total + 1, 10):
+        ctx.progress(done, total, force=True)
+        SEEN["progress"].append(jobs.status(db.session.get(Job, ctx.job_id)))
+    ctx.output_path.write_bytes(b"hasil")
+    return Output(name="hasil.txt", summary={"rows": total})
+
+
+@pytest.fixture(autouse=True)
+def _reset_seen():
+    SEEN["progress"].clear()
+    SEEN["runs"].clear()
+
+
+@pytest.fixture
+def period(build, org):
+    period = build.period([org.root])
+    build.response(period, org.employee)
+    return period
+
+
+def test_lifecycle_queued_running_with_progress_done(org, session):
+    job, created = jobs.start("test_steps", org.hr_a, {"total": 30})
+    assert created and job.state == "done"
+    running = SEEN["progress"]
+    assert {s["state"] for s in running} == {"running"}
+    assert [s["percent"] for s in running] == [0, 33, 66, 100]
+    assert jobs.status(job)["percent"] == 100 and job.summary == {"rows": 30}
+    assert jobs.result_file(job).read_bytes() == b"hasil"
+
+
+def test_done_job_expires_after_24_hours_and_its_file_is_deleted(app, org, session):
+    job, _ = jobs.start("test_steps", org.hr_a, {"total": 10})
+    path = jobs.result_file(job)
+    job.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    expired, failed = jobs.cleanup(app)
+    assert (expired, failed) == (1, 0)
+    assert job.state == "expired" and not path.exists() and jobs.result_file(job) is None
+
+
+def test_failed_job_shows_a_clear_message_and_can_be_retried(app, org, login, session):
+    job, _ = jobs.start("test_steps", org.hr_a, {"total": 10, "fail_first": True})
+    assert job.state == "failed"
+    client = login(org.hr_a, app.test_client())
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "tidak lagi berada dalam cakupan Anda" in page and "Traceback" not in page
+    retried = client.post(f"/jobs/{job.id}/retry")
+    assert retried.status_code == 302
+    new_id = retried.headers["Location"].rsplit("/", 1)[1]
+    assert new_id != job.id and session.get(Job, new_id).state == "done"
+
+
+def test_a_second_click_shows_the_running_job(org, session):
+    params = {"total": 10}
+    running = Job(
+        id="running-" + uuid.uuid4().hex[:20],
+        kind="test_steps",
+        owner_id=org.hr_a.id,
+        params=params,
+        dedupe_key=jobs.dedupe_key("test_steps", org.hr_a.id, params),
+        state="running",
+        worker=jobs.worker_identity(),
+        started_at=utcnow(),
+    )
+    session.add(running)
+    session.flush()
+    again, created = jobs.start("test_steps", org.hr_a, params)
+    assert again.id == running.id and not created
+    assert session.scalar(sa.select(sa.func.count(Job.id))) == 1
+
+
+def test_someone_else_gets_404_and_an_admin_may_look(app, org, login, period, session):
+    job, _ = jobs.start(
+        "workbook", org.hr_a, {"period_id": period.id, "unit_id": None, "locale": "id"}
+    )
+    for person, code in ((org.hr_b, 404), (org.employee, 404), (org.admin, 200)):
+        client = login(person, app.test_client())
+        assert client.get(f"/jobs/{job.id}").status_code == code
+        assert client.get(f"/jobs/{job.id}/download").status_code == code
+        assert client.get(f"/jobs/{job.id}/status").status_code == code
+
+
+def test_a_job_whose_worker_died_is_marked_failed_when_looked_at(app, org, session):
+    dead = Job(
+        id="dead-" + uuid.uuid4().hex[:20],
+        kind="test_steps",
+        owner_id=org.hr_a.id,
+        params={},
+        dedupe_key="x" * 64,
+        state="running",
+        worker=f"{jobs.socket.gethostname()}:{_dead_pid()}",
+        started_at=utcnow(),
+    )
+    silent = Job(
+        id="silent-" + uuid.uuid4().hex[:20],
+        kind="test_steps",
+        owner_id=org.hr_a.id,
+        params={},
+        dedupe_key="y" * 64,
+        state="running",
+        worker="other-host:123",
+        started_at=utcnow() - timedelta(hours=1),
+    )
+    session.add_all([dead, silent])
+    session.flush()
+    assert jobs.recover_stale(app) == 2
+    assert dead.state == "failed" and silent.state == "failed"
+
+
+def _dead_pid() -> int:
+    pid = 999_999
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except PermissionError:
+            pass
+        pid -= 1
+
+
+def test_workbook_export_through_the_job_page(app, hr_client, period):
+    started = hr_client.post(f"/hr/periods/{period.id}/report.xlsx")
+    page = hr_client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "<progress" in page and "jobs.js" in page
+    status = hr_client.get(started.headers["Location"] + "/status").get_json()
+    assert status["state"] == "done" and status["download_url"]
+    book = load_workbook(io.BytesIO(hr_client.get(status["download_url"]).data))
+    assert book.sheetnames[0] == "Ringkasan"
+
+
+# --- real engines: committed data, a thread pool, and RQ against Redis ---------------------
+
+
+@pytest.fixture
+def committed(tmp_path):
+    url, drop = create_database(tmp_path, "jobs")
+    made = []
+
+    def make(**config):
+        application = create_app(
+            {
+                "ENV_NAME": "testing",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "JOBS_DIR": str(tmp_path),
+                **config,
+            }
+        )
+        application.instance_path = str(tmp_path)
+        if not made:
+            upgrade(application)
+            with application.app_context():
+                build = Builder(db.session)
+                org = build.standard_org()
+                period = build.period([org.root])
+                build.response(period, org.employee)
+                db.session.commit()
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
+    drop()
+
+
+def _owner_and_period(application):
+    from surveyapp.models import Employee, Period
+
+    hr = db.session.scalar(sa.select(Employee).where(Employee.is_hr.is_(True)))
+    return hr, db.session.scalar(sa.select(Period))
+
+
+@pytest.mark.no_transaction
+def test_thread_pool_runs_the_export_in_the_background(committed):
+    application = committed(JOBS_ENGINE="thread")
+    with application.app_context():
+        owner, period = _owner_and_period(application)
+        job, _ = jobs.start(
+            "workbook", owner, {"period_id": period.id, "unit_id": None, "locale": "id"}
+        )
+        job_id = job.id
+    deadline = time.monotonic() + 60
+    while True:
+        with application.app_context():
+            state = db.session.get(Job, job_id).state
+        if state in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert state == "done"
+
+
+@pytest.mark.no_transaction
+def test_rq_worker_runs_the_export(committed):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not answering at 127.0.0.1:6379")
+    from rq import Queue, SimpleWorker
+
+    queue_name = "surveyapp-test-" + uuid.uuid4().hex[:8]
+    application = committed(
+        JOBS_ENGINE="rq", REDIS_URL="redis://127.0.0.1:6379/14", JOBS_QUEUE=queue_name
+    )
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+    try:
+        with application.app_context():
+            owner, period = _owner_and_period(application)
+            params = {"period_id": period.id, "unit_id": None, "locale": "id"}
+            job, _ = jobs.start("workbook", owner, params)
+            assert job.state == "queued"
+            again, created = jobs.start("workbook", owner, params)  # a second click
+            assert again.id == job.id and not created
+            job_id = job.id
+        jobs._rq_app = application
+        SimpleWorker([Queue(queue_name, connection=connection)], connection=connection).work(
+            burst=True
+        )
+        with application.app_context():
+            done = db.session.get(Job, job_id)
+            assert done.state == "done" and jobs.result_file(done) is not None
+    finally:
+        jobs._rq_app = None
+        Queue(queue_name, connection=connection).delete(delete_jobs=True)
