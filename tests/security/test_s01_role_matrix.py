@@ -61,6 +61,12 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.imports_upload": {"GET": "admin", "POST": "admin"},
     "admin.imports_commit": {"POST": "admin"},
     "admin.audit_log": {"GET": "admin"},
+    "admin.questions": {"GET": "admin"},
+    "admin.question_version": {"GET": "admin"},
+    "admin.question_version_save": {"POST": "admin"},
+    "admin.question_version_publish": {"POST": "admin"},
+    "admin.question_version_copy": {"POST": "admin"},
+    "admin.question_version_preview": {"GET": "admin"},
 }
 
 # Values for URL arguments, taken from the `world` the test builds.

@@ -1,0 +1,116 @@
+"""Question bank: drafts are edited, published, copied; frozen versions stay as they were."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from surveyapp.models import Answer, AuditLog, QuestionnaireVersion
+from surveyapp.services import questionnaires
+
+
+def _form(version, **changes):
+    data = {"lock_version": str(version.lock_version), "min_group_size": "5"}
+    for item in version.items:
+        data[f"item-{item.id}-text_id"] = item.text_id
+        data[f"item-{item.id}-text_en"] = item.text_en or ""
+        if item.reverse:
+            data[f"item-{item.id}-reverse"] = "1"
+    data.update(changes)
+    return data
+
+
+def _draft(build, admin_client, session):
+    base = build.default_version()
+    reply = admin_client.post(f"/admin/questions/{base.id}/copy")
+    assert reply.status_code == 303
+    return session.scalar(
+        sa.select(QuestionnaireVersion).order_by(QuestionnaireVersion.id.desc()).limit(1)
+    )
+
+
+def test_new_draft_copies_every_item_and_can_be_edited(build, admin_client, org, session):
+    draft = _draft(build, admin_client, session)
+    base = build.default_version()
+    assert draft.status == "draft" and draft.number == base.number + 1
+    assert [i.code for i in draft.items] == [i.code for i in base.items]
+    first = draft.items[0]
+    saved = admin_client.post(
+        f"/admin/questions/{draft.id}",
+        data=_form(draft, **{f"item-{first.id}-text_id": "Saya melayani dengan ramah."}),
+    )
+    assert saved.status_code == 303
+    session.refresh(first)
+    assert first.text_id == "Saya melayani dengan ramah."
+    assert base.items[0].text_id != "Saya melayani dengan ramah."  # the original is untouched
+
+
+def test_s23_second_admin_saving_the_same_draft_gets_a_conflict(
+    build, admin_client, app, login, org, session
+):
+    draft = _draft(build, admin_client, session)
+    item = draft.items[0]
+    stale = _form(draft)  # both admins opened the same draft
+    other = login(build.employee(org.root, admin=True), app.test_client())
+    first = other.post(
+        f"/admin/questions/{draft.id}", data={**stale, f"item-{item.id}-text_id": "Versi A"}
+    )
+    assert first.status_code == 303
+    second = admin_client.post(
+        f"/admin/questions/{draft.id}", data={**stale, f"item-{item.id}-text_id": "Versi B"}
+    )
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert "Versi B" in page  # their input is shown back, not lost
+    assert "menyimpan draf ini" in page
+    session.refresh(item)
+    assert item.text_id == "Versi A"
+
+
+def test_a_version_used_by_a_period_is_frozen_and_answers_stay(build, admin_client, org, session):
+    period = build.period([org.root])
+    build.response(period, org.employee, 4)
+    version = period.version
+    before = sorted(session.execute(sa.select(Answer.item_id, Answer.value)).all())
+    texts = [i.text_id for i in version.items]
+    item = version.items[0]
+    reply = admin_client.post(
+        f"/admin/questions/{version.id}", data=_form(version, **{f"item-{item.id}-text_id": "X"})
+    )
+    assert reply.status_code == 409
+    session.expire_all()
+    assert [i.text_id for i in version.items] == texts
+    assert sorted(session.execute(sa.select(Answer.item_id, Answer.value)).all()) == before
+    assert period.version_id == version.id
+
+
+def test_publish_needs_items_for_every_value_and_warns_about_behaviours(
+    build, admin_client, org, session
+):
+    draft = _draft(build, admin_client, session)
+    for item in [i for i in draft.items if i.core_value.code == "KL"]:
+        session.delete(item)
+    session.flush()
+    session.refresh(draft)
+    errors, warnings = questionnaires.publish_problems(draft)
+    assert errors == ["KL"]
+    admin_client.post(f"/admin/questions/{draft.id}/publish")
+    session.refresh(draft)
+    assert draft.status == "draft"
+    # Remove one behaviour's items of BP only: publishable, with a warning.
+    other = _draft(build, admin_client, session)
+    for item in [i for i in other.items if i.core_value.code == "BP" and i.behaviour == 3]:
+        session.delete(item)
+    session.flush()
+    session.refresh(other)
+    reply = admin_client.post(f"/admin/questions/{other.id}/publish")
+    assert reply.status_code == 303
+    session.refresh(other)
+    assert other.status == "published"
+    entry = session.scalar(sa.select(AuditLog).where(AuditLog.action == "version_published"))
+    assert entry.after["warnings"] == ["BP-3"]
+
+
+def test_preview_shows_the_items_as_an_employee_sees_them(build, admin_client):
+    version = build.default_version()
+    page = admin_client.get(f"/admin/questions/{version.id}/preview/1").get_data(as_text=True)
+    assert version.items[0].text_id in page and "Tidak pernah" in page and "disabled" in page
