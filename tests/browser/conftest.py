@@ -71,6 +71,22 @@ class LiveServer:
         self.accounts = accounts
         self.env = env
 
+    def python(self, code: str) -> str:
+        """Run Python inside the server's app context (to prepare an account, say)."""
+        script = (
+            "from surveyapp import create_app\nfrom surveyapp.extensions import db\n"
+            "app = create_app()\nwith app.app_context():\n"
+            + "".join(f"    {line}\n" for line in code.strip().splitlines())
+        )
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
     def flask(self, *args: str) -> subprocess.CompletedProcess:
         """Run a `flask` command against the server's database."""
         return subprocess.run(
