@@ -11,9 +11,10 @@ from flask_login import current_user
 from ..access import admin_required
 from ..extensions import db
 from ..i18n import current_locale
-from ..models import Period, Questionnaire, QuestionnaireVersion
+from ..models import Item, Period, Questionnaire, QuestionnaireVersion
+from ..scoring import VALUE_CODES
 from ..services import questionnaires, responses
-from ..services.questionnaires import ItemEdit, QuestionnaireError
+from ..services.questionnaires import ItemEdit, QuestionnaireError, Settings
 from . import bp
 
 ERRORS = {
@@ -25,7 +26,39 @@ ERRORS = {
     "bad_text": _l("Every item needs an Indonesian text of at most 1000 characters."),
     "bad_group": _l("The minimum group size must be between 1 and 1000."),
     "empty_value": _l("Every core value needs at least one item before publishing."),
+    "bad_scale": _l(
+        "The scale must run between 0 and 10 with a word (in both languages) for every point."
+    ),
+    "bad_bands": _l(
+        "Band thresholds must go down from the top band to 0, each with a name in both languages."
+    ),
+    "bad_weights": _l("Weights must be numbers above 0 and at most 100."),
+    "bad_item": _l("Choose a core value and a behaviour (1-3) for the new item."),
 }
+
+
+def _settings(form, version) -> Settings | None:
+    """The scale, bands and weights from the editor; None when the form does not carry them."""
+    if "scale_min" not in form:
+        return None
+    try:
+        low, high = int(form["scale_min"]), int(form["scale_max"])
+        points = range(low, high + 1) if 0 <= low < high <= 10 else range(0)
+        bands = [
+            (float(form[f"band-{n}-lower"]), form[f"band-{n}-id"], form[f"band-{n}-en"])
+            for n in range(len(version.bands))
+        ]
+        weights = {code: float(form.get(f"weight-{code}", "1")) for code in VALUE_CODES}
+    except (KeyError, ValueError):
+        raise QuestionnaireError("bad_bands") from None
+    return Settings(
+        scale_min=low,
+        scale_max=high,
+        labels_id=[form.get(f"label-id-{p}", "") for p in points] or [""],
+        labels_en=[form.get(f"label-en-{p}", "") for p in points] or [""],
+        bands=bands,
+        weights=weights,
+    )
 
 
 def _version(version_id: int) -> QuestionnaireVersion:
@@ -88,7 +121,9 @@ def question_version_save(version_id: int):
     except ValueError:
         abort(400)
     try:
-        questionnaires.save_draft(version, edits, group, seen, actor=current_user)
+        questionnaires.save_draft(
+            version, edits, group, seen, actor=current_user, settings=_settings(form, version)
+        )
     except QuestionnaireError as error:
         db.session.rollback()
         status = 409 if str(error) in ("conflict", "frozen") else 422
@@ -143,3 +178,45 @@ def question_version_preview(version_id: int, number: int):
         items=items,
         locale=current_locale(),
     )
+
+
+@bp.post("/questions/<int:version_id>/items")
+@admin_required
+def question_item_add(version_id: int):
+    version = _version(version_id)
+    form = request.form
+    try:
+        item = questionnaires.add_item(
+            version,
+            form.get("value", ""),
+            form.get("behaviour", type=int) or 0,
+            form.get("text_id", "")[:2000],
+            form.get("text_en", "")[:2000],
+            form.get("reverse") == "1",
+            actor=current_user,
+        )
+    except QuestionnaireError as error:
+        db.session.rollback()
+        flash(str(ERRORS[str(error)]), "error")
+    else:
+        db.session.commit()
+        flash(_("Item %(code)s was added.", code=item.code), "success")
+    return redirect(url_for(".question_version", version_id=version_id), code=303)
+
+
+@bp.post("/questions/<int:version_id>/items/<int:item_id>/delete")
+@admin_required
+def question_item_remove(version_id: int, item_id: int):
+    version = _version(version_id)
+    item = db.session.get(Item, item_id)
+    if item is None or item.version_id != version.id:
+        abort(404)
+    try:
+        questionnaires.remove_item(version, item, actor=current_user)
+    except QuestionnaireError as error:
+        db.session.rollback()
+        flash(str(ERRORS[str(error)]), "error")
+    else:
+        db.session.commit()
+        flash(_("The item was removed from the draft."), "success")
+    return redirect(url_for(".question_version", version_id=version_id), code=303)

@@ -41,6 +41,40 @@ def is_frozen(version: QuestionnaireVersion) -> bool:
     return version.status != VERSION_DRAFT or used is not None
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What a version says about scoring: scale and its words, bands, weights."""
+
+    scale_min: int
+    scale_max: int
+    labels_id: list[str]
+    labels_en: list[str]
+    bands: list[tuple[float, str, str]]  # (lower, label_id, label_en), highest first
+    weights: dict[str, float]
+
+
+def check_settings(settings: Settings) -> None:
+    if not 0 <= settings.scale_min < settings.scale_max <= 10:
+        raise QuestionnaireError("bad_scale")
+    points = settings.scale_max - settings.scale_min + 1
+    labels = settings.labels_id + settings.labels_en
+    if len(settings.labels_id) != points or len(settings.labels_en) != points:
+        raise QuestionnaireError("bad_scale")
+    if not all(label.strip() and len(label) <= 60 for label in labels):
+        raise QuestionnaireError("bad_scale")
+    lowers = [b[0] for b in settings.bands]
+    if (
+        not settings.bands
+        or lowers[-1] != 0
+        or any(a <= b for a, b in zip(lowers, lowers[1:], strict=False))
+        or any(not 0 <= x <= 100 for x in lowers)
+        or not all(b[1].strip() and b[2].strip() for b in settings.bands)
+    ):
+        raise QuestionnaireError("bad_bands")
+    if any(not 0 < w <= 100 for w in settings.weights.values()):
+        raise QuestionnaireError("bad_weights")
+
+
 def save_draft(
     version: QuestionnaireVersion,
     edits: list[ItemEdit],
@@ -48,12 +82,15 @@ def save_draft(
     seen_lock: int,
     *,
     actor: Employee,
+    settings: Settings | None = None,
 ) -> None:
     """Apply an admin's edits to a draft, all or nothing, if nobody saved it in between."""
     if is_frozen(version):
         raise QuestionnaireError("frozen")
     if min_group_size < 1 or min_group_size > 1000:
         raise QuestionnaireError("bad_group")
+    if settings is not None:
+        check_settings(settings)
     items = {item.id: item for item in version.items}
     for edit in edits:
         if edit.item_id not in items or not edit.text_id.strip() or len(edit.text_id) > 1000:
@@ -70,6 +107,19 @@ def save_draft(
     )
     if bumped.rowcount != 1:
         raise QuestionnaireError("conflict")
+    if settings is not None:
+        db.session.execute(
+            sa.update(QuestionnaireVersion)
+            .where(QuestionnaireVersion.id == version.id)
+            .values(
+                scale_min=settings.scale_min,
+                scale_max=settings.scale_max,
+                scale_labels={"id": settings.labels_id, "en": settings.labels_en},
+                bands=[{"lower": b[0], "label_id": b[1], "label_en": b[2]} for b in settings.bands],
+                weights=settings.weights,
+            )
+            .execution_options(synchronize_session=False)
+        )
     changed = []
     for edit in edits:
         item = items[edit.item_id]
@@ -165,3 +215,62 @@ def new_draft(version: QuestionnaireVersion, *, actor: Employee) -> Questionnair
         after={"from_version": version.id, "number": number},
     )
     return draft
+
+
+def add_item(
+    version: QuestionnaireVersion,
+    value_code: str,
+    behaviour: int,
+    text_id: str,
+    text_en: str,
+    reverse: bool,
+    *,
+    actor: Employee,
+) -> Item:
+    """A new item in a draft, coded after its value and behaviour (BP-2c, the next letter)."""
+    if is_frozen(version):
+        raise QuestionnaireError("frozen")
+    value = db.session.scalar(sa.select(CoreValue).where(CoreValue.code == value_code))
+    if value is None or behaviour not in (1, 2, 3):
+        raise QuestionnaireError("bad_item")
+    if not text_id.strip() or len(text_id) > 1000:
+        raise QuestionnaireError("bad_text")
+    taken = {i.code for i in version.items}
+    letter = next(
+        c for c in "abcdefghijklmnopqrstuvwxyz" if f"{value_code}-{behaviour}{c}" not in taken
+    )
+    item = Item(
+        code=f"{value_code}-{behaviour}{letter}",
+        core_value_id=value.id,
+        behaviour=behaviour,
+        text_id=text_id.strip(),
+        text_en=text_en.strip() or None,
+        reverse=reverse,
+        position=max((i.position for i in version.items), default=0) + 1,
+    )
+    version.items.append(item)
+    db.session.flush()
+    audit.record(
+        "item_added",
+        actor=actor,
+        object_type="questionnaire_version",
+        object_id=version.id,
+        after={"code": item.code, "text": item.text_id},
+    )
+    return item
+
+
+def remove_item(version: QuestionnaireVersion, item: Item, *, actor: Employee) -> None:
+    if is_frozen(version):
+        raise QuestionnaireError("frozen")
+    if item.version_id != version.id:
+        raise QuestionnaireError("bad_item")
+    audit.record(
+        "item_removed",
+        actor=actor,
+        object_type="questionnaire_version",
+        object_id=version.id,
+        before={"code": item.code, "text": item.text_id},
+    )
+    version.items.remove(item)
+    db.session.flush()

@@ -114,3 +114,64 @@ def test_preview_shows_the_items_as_an_employee_sees_them(build, admin_client):
     version = build.default_version()
     page = admin_client.get(f"/admin/questions/{version.id}/preview/1").get_data(as_text=True)
     assert version.items[0].text_id in page and "Tidak pernah" in page and "disabled" in page
+
+
+def _settings_form(version, **changes):
+    data = {"scale_min": "1", "scale_max": "5"}
+    for point in range(1, 6):
+        data[f"label-id-{point}"] = version.scale_label(point, "id")
+        data[f"label-en-{point}"] = version.scale_label(point, "en")
+    for n, band in enumerate(version.bands):
+        data[f"band-{n}-lower"] = str(band["lower"])
+        data[f"band-{n}-id"] = band["label_id"]
+        data[f"band-{n}-en"] = band["label_en"]
+    data.update(changes)
+    return data
+
+
+def test_bands_weights_and_scale_words_are_edited_in_a_draft(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    data = {
+        **_form(draft),
+        **_settings_form(
+            draft, **{"band-0-lower": "90", "weight-BP": "2", "label-id-5": "Selalu sekali"}
+        ),
+    }
+    assert admin_client.post(f"/admin/questions/{draft.id}", data=data).status_code == 303
+    session.refresh(draft)
+    assert draft.bands[0]["lower"] == 90 and draft.weights["BP"] == 2
+    assert draft.scale_label(5, "id") == "Selalu sekali"
+
+
+def test_bands_out_of_order_are_refused_and_nothing_changes(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    before = (list(draft.bands), dict(draft.weights or {}), draft.lock_version)
+    data = {**_form(draft), **_settings_form(draft, **{"band-1-lower": "95"})}
+    reply = admin_client.post(f"/admin/questions/{draft.id}", data=data)
+    assert reply.status_code == 422
+    assert "Batas kategori" in reply.get_data(as_text=True)
+    session.expire_all()
+    assert (draft.bands, dict(draft.weights or {}), draft.lock_version) == before
+
+
+def test_items_are_added_and_removed_in_a_draft_only(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    count = len(draft.items)
+    admin_client.post(
+        f"/admin/questions/{draft.id}/items",
+        data={"value": "KO", "behaviour": "2", "text_id": "Saya belajar hal baru tiap bulan."},
+    )
+    session.refresh(draft)
+    added = next(i for i in draft.items if i.text_id == "Saya belajar hal baru tiap bulan.")
+    assert added.code.startswith("KO-2") and len(draft.items) == count + 1
+    admin_client.post(f"/admin/questions/{draft.id}/items/{added.id}/delete")
+    session.refresh(draft)
+    assert len(draft.items) == count
+    frozen = build.default_version()
+    build.period([build.unit()], version=frozen)
+    admin_client.post(
+        f"/admin/questions/{frozen.id}/items",
+        data={"value": "KO", "behaviour": "2", "text_id": "Tidak boleh masuk."},
+    )
+    session.refresh(frozen)
+    assert all(i.text_id != "Tidak boleh masuk." for i in frozen.items)

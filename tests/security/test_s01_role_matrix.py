@@ -73,6 +73,8 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.question_version_publish": {"POST": "admin"},
     "admin.question_version_copy": {"POST": "admin"},
     "admin.question_version_preview": {"GET": "admin"},
+    "admin.question_item_add": {"POST": "admin"},
+    "admin.question_item_remove": {"POST": "admin"},
 }
 
 # Values for URL arguments, taken from the `world` the test builds.
@@ -88,6 +90,7 @@ ARGUMENTS = {
     "version_id": lambda w: w["period"].version.id,
     "job_id": lambda w: w["job"].id,
     "token": lambda w: "no-such-upload",
+    "item_id": lambda w: w["period"].version.items[0].id,
 }
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry
