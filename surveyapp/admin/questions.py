@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,8 +15,9 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import Item, Period, Questionnaire, QuestionnaireVersion
 from ..scoring import VALUE_CODES
-from ..services import questionnaires, responses
+from ..services import questionnaire_xlsx, questionnaires, responses
 from ..services.questionnaires import ItemEdit, QuestionnaireError, Settings
+from ..xlsx_reader import SpreadsheetRejected
 from . import bp
 
 ERRORS = {
@@ -219,4 +222,46 @@ def question_item_remove(version_id: int, item_id: int):
     else:
         db.session.commit()
         flash(_("The item was removed from the draft."), "success")
+    return redirect(url_for(".question_version", version_id=version_id), code=303)
+
+
+@bp.get("/questions/<int:version_id>/items.xlsx")
+@admin_required
+def question_version_export(version_id: int):
+    version = _version(version_id)
+    buffer = io.BytesIO()
+    questionnaire_xlsx.export_version(version, buffer)
+    buffer.seek(0)
+    response = send_file(
+        buffer,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"butir-kuesioner-v{version.number}.xlsx",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/questions/<int:version_id>/items.xlsx")
+@admin_required
+def question_version_import(version_id: int):
+    version = _version(version_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose an Excel file."), "error")
+        return redirect(url_for(".question_version", version_id=version_id), code=303)
+    try:
+        errors = questionnaire_xlsx.import_items(version, upload.stream, actor=current_user)
+    except SpreadsheetRejected as exc:
+        errors = [str(exc)]
+    except QuestionnaireError as error:
+        errors = [str(ERRORS[str(error)])]
+    if errors:
+        db.session.rollback()
+        for error in errors[:50]:
+            flash(error.line() if hasattr(error, "line") else error, "error")
+        flash(_("Nothing was changed."), "error")
+    else:
+        db.session.commit()
+        flash(_("The items of the draft were replaced from the file."), "success")
     return redirect(url_for(".question_version", version_id=version_id), code=303)

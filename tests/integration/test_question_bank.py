@@ -175,3 +175,62 @@ def test_items_are_added_and_removed_in_a_draft_only(build, admin_client, sessio
     )
     session.refresh(frozen)
     assert all(i.text_id != "Tidak boleh masuk." for i in frozen.items)
+
+
+def test_items_go_to_excel_and_come_back_into_a_draft(build, admin_client, session):
+    import io
+
+    from openpyxl import load_workbook
+
+    draft = _draft(build, admin_client, session)
+    exported = admin_client.get(f"/admin/questions/{draft.id}/items.xlsx")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    book = load_workbook(io.BytesIO(exported.data))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == [
+        "Kode",
+        "Nilai",
+        "Perilaku",
+        "Teks (id)",
+        "Teks (en)",
+        "Terbalik",
+        "Urutan",
+    ]
+    sheet.cell(2, 4).value = "Saya selalu ramah (diedit di Excel)"
+    sheet.delete_rows(3)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    count = len(draft.items)
+    admin_client.post(
+        f"/admin/questions/{draft.id}/items.xlsx",
+        data={"file": (buffer, "butir.xlsx")},
+        content_type="multipart/form-data",
+    )
+    from surveyapp.models import Item
+
+    rows = session.scalars(
+        sa.select(Item).where(Item.version_id == draft.id).order_by(Item.position)
+    ).all()
+    assert len(rows) == count - 1
+    assert rows[0].text_id == "Saya selalu ramah (diedit di Excel)"
+
+
+def test_items_from_excel_with_errors_change_nothing(build, admin_client, session):
+    from tests.integration.test_imports import xlsx
+
+    draft = _draft(build, admin_client, session)
+    texts = [i.text_id for i in draft.items]
+    bad = xlsx(
+        [["BP-1a", "XX", 1, "Teks", "", "Ya", 1], ["BP-1b", "BP", 5, "Teks", "", "mungkin", 2]],
+        header=["Kode", "Nilai", "Perilaku", "Teks (id)", "Teks (en)", "Terbalik", "Urutan"],
+    )
+    reply = admin_client.post(
+        f"/admin/questions/{draft.id}/items.xlsx",
+        data={"file": (bad, "butir.xlsx")},
+        content_type="multipart/form-data",
+    )
+    page = admin_client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "row 2, column B" in page and "row 3, column C" in page and "row 3, column F" in page
+    session.expire_all()
+    assert [i.text_id for i in draft.items] == texts

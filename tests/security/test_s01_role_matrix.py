@@ -74,6 +74,8 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.question_version_copy": {"POST": "admin"},
     "admin.question_version_preview": {"GET": "admin"},
     "admin.question_item_add": {"POST": "admin"},
+    "admin.question_version_export": {"GET": "admin"},
+    "admin.question_version_import": {"POST": "admin"},
     "admin.question_item_remove": {"POST": "admin"},
 }
 

@@ -1,0 +1,112 @@
+"""A version's items to and from Excel, so that the working group can edit them there.
+
+Columns: Kode, Nilai, Perilaku, Teks (id), Teks (en), Terbalik, Urutan. Importing replaces the
+items of a draft, all or nothing; a frozen version is never touched."""
+
+from __future__ import annotations
+
+from typing import IO
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+
+from ..extensions import db
+from ..models import CoreValue, Employee, Item, QuestionnaireVersion
+from ..spreadsheet import text_cell
+from ..xlsx_reader import open_sheet
+from . import audit
+from .imports import MSG_REQUIRED, RowError, _Columns, _text
+from .questionnaires import QuestionnaireError, is_frozen
+
+COLUMNS = ["Kode", "Nilai", "Perilaku", "Teks (id)", "Teks (en)", "Terbalik", "Urutan"]
+YES = {"ya", "y", "yes", "1", "true", "benar"}
+NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
+
+
+def export_version(version: QuestionnaireVersion, output) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Butir")
+    sheet.append(COLUMNS)
+    for item in version.items:
+        sheet.append(
+            [
+                text_cell(sheet, item.code),
+                item.core_value.code,
+                item.behaviour,
+                text_cell(sheet, item.text_id),
+                text_cell(sheet, item.text_en or ""),
+                "Ya" if item.reverse else "Tidak",
+                item.position,
+            ]
+        )
+    book.save(output)
+
+
+def import_items(
+    version: QuestionnaireVersion, source: str | IO[bytes], *, actor: Employee
+) -> list[RowError]:
+    """Replace a draft's items from the workbook; returns the errors (then nothing changed)."""
+    if is_frozen(version):
+        raise QuestionnaireError("frozen")
+    sheet = open_sheet(source, COLUMNS[:4] + ["Terbalik"])
+    cols = _Columns(sheet.headers)
+    values = dict(db.session.execute(sa.select(CoreValue.code, CoreValue.id)).all())
+    errors: list[RowError] = []
+    rows: list[dict] = []
+    seen: dict[str, int] = {}
+    for number, cells in sheet.rows:
+        code = _text(cols.get(cells, "Kode"))
+        value = _text(cols.get(cells, "Nilai")).upper()
+        behaviour = _text(cols.get(cells, "Perilaku"))
+        text_id = _text(cols.get(cells, "Teks (id)"))
+        reverse = _text(cols.get(cells, "Terbalik")).lower()
+        before = len(errors)
+        if not code or len(code) > 20:
+            errors.append(RowError(number, cols.letter("Kode"), str(MSG_REQUIRED)))
+        elif code in seen:
+            errors.append(
+                RowError(number, cols.letter("Kode"), str(MSG_DUPLICATE_CODE) % {"row": seen[code]})
+            )
+        if value not in values:
+            errors.append(RowError(number, cols.letter("Nilai"), str(MSG_VALUE)))
+        if behaviour not in ("1", "2", "3"):
+            errors.append(RowError(number, cols.letter("Perilaku"), str(MSG_BEHAVIOUR)))
+        if not text_id:
+            errors.append(RowError(number, cols.letter("Teks (id)"), str(MSG_REQUIRED)))
+        if reverse not in YES | NO:
+            errors.append(RowError(number, cols.letter("Terbalik"), str(MSG_REVERSE)))
+        if len(errors) > before:
+            continue
+        seen[code] = number
+        rows.append(
+            {
+                "code": code,
+                "core_value_id": values[value],
+                "behaviour": int(behaviour),
+                "text_id": text_id[:1000],
+                "text_en": _text(cols.get(cells, "Teks (en)"))[:1000] or None,
+                "reverse": reverse in YES,
+                "position": len(rows) + 1,
+            }
+        )
+    if errors or not rows:
+        return errors or [RowError(2, "A", str(MSG_REQUIRED))]
+    version.items.clear()
+    db.session.flush()
+    version.items.extend(Item(**row) for row in rows)
+    db.session.flush()
+    audit.record(
+        "version_items_imported",
+        actor=actor,
+        object_type="questionnaire_version",
+        object_id=version.id,
+        after={"items": len(rows)},
+    )
+    return []
+
+
+MSG_DUPLICATE_CODE = _l("This item code already appears in row %(row)d.")
+MSG_VALUE = _l("Nilai must be one of BP, AK, KO, HA, LO, AD, KL.")
+MSG_BEHAVIOUR = _l("Perilaku must be 1, 2 or 3.")
+MSG_REVERSE = _l("Terbalik must be Ya or Tidak.")
