@@ -183,7 +183,7 @@ def test_s09_password_change_ends_other_sessions(app, client, org):
 
 
 def test_s06_production_password_hash_cost_meets_owasp():
-    """argon2id with at least 19 MiB and t=2 (OWASP); we use 64 MiB, t=3."""
+    """argon2id with at least 19 MiB and t=2 (OWASP's first configuration, which we use)."""
     from surveyapp.config import ProductionConfig
 
     assert ProductionConfig.ARGON2_MEMORY_COST >= 19 * 1024
