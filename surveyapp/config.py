@@ -77,7 +77,7 @@ class Config:
     LOGIN_ADDRESS_LIMIT = "30 per minute"
     ACTIVATION_CODE_DAYS = 14
     # OWASP's first argon2id configuration (19 MiB, t=2, p=1): S06 is met, and a login costs
-    # about a sixth of the CPU of 64 MiB/t=3/p=4, which is what lets 2 cores carry a deadline-day rush of
+    # a sixth of the CPU of 64 MiB/t=3/p=4, which lets 2 cores carry a deadline-day rush of
     # logins (bench/load.py). Raise it on bigger servers; existing hashes keep working.
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024

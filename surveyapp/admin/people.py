@@ -4,7 +4,7 @@ HR scope, deactivate, new activation code). People are never deleted."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,17 +18,11 @@ PAGE_SIZE = 50
 
 
 def _unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
+    return db.get_or_404(Unit, unit_id)
 
 
 def _employee(employee_id: int) -> Employee:
-    employee = db.session.get(Employee, employee_id)
-    if employee is None:
-        abort(404)
-    return employee
+    return db.get_or_404(Employee, employee_id)
 
 
 @bp.get("/units")

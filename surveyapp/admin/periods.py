@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,10 +41,7 @@ def _utc(local_naive):
 
 
 def _period(period_id: int) -> Period:
-    period = db.session.get(Period, period_id)
-    if period is None:
-        abort(404)
-    return period
+    return db.get_or_404(Period, period_id)
 
 
 @bp.route("/periods/new", methods=["GET", "POST"])

@@ -65,10 +65,7 @@ def _settings(form, version) -> Settings | None:
 
 
 def _version(version_id: int) -> QuestionnaireVersion:
-    version = db.session.get(QuestionnaireVersion, version_id)
-    if version is None:
-        abort(404)
-    return version
+    return db.get_or_404(QuestionnaireVersion, version_id)
 
 
 @bp.get("/questions")
