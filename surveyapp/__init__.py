@@ -63,10 +63,11 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .db_sqlite import configure_sqlite
+        from .db_sqlite import configure_sqlite, register_read_only_pages
 
         with app.app_context():
             configure_sqlite(db.engine)
+        register_read_only_pages(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -45,3 +45,33 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):
         # Writers queue on the database lock at BEGIN instead of failing on upgrade later.
         conn.exec_driver_sql("BEGIN" if _deferred.get() else "BEGIN IMMEDIATE")
+
+
+# Pages that only read, some of them heavily (reports): on SQLite they must not hold the write
+# lock while they compute, or every answer save waits for them.
+READ_ONLY_PAGES = frozenset(
+    {
+        "hr.home",
+        "hr.non_respondents",
+        "hr.unit_results",
+        "survey.result",
+        "admin.home",
+        "admin.audit_log",
+    }
+)
+
+
+def register_read_only_pages(app) -> None:
+    """Registered before any other before_request, so the first query already reads deferred."""
+    from flask import g, request
+
+    @app.before_request
+    def _read_only_page():
+        if request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_PAGES:
+            g.sqlite_deferred = _deferred.set(True)
+
+    @app.teardown_request
+    def _end_read_only_page(_exc):
+        token = g.pop("sqlite_deferred", None)
+        if token is not None:
+            _deferred.reset(token)

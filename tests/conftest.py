@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -70,7 +71,8 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.expire_all()
+        if has_app_context():  # the test's own session, if it has one
+            db.session.expire_all()
         return response
 
 
