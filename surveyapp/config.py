@@ -69,6 +69,7 @@ class Config:
     JOBS_ENGINE: str | None = None  # "rq", "thread" or "inline"; None chooses from REDIS_URL
     JOBS_QUEUE = "surveyapp"
     JOBS_THREADS = 2
+    JOBS_DIR: str | None = None  # default: instance/jobs
     # How many reverse proxies (nginx, a load balancer) stand in front and set
     # X-Forwarded-For/-Proto; 0 trusts no such header (a client could forge it).
     TRUSTED_PROXIES = 0
@@ -95,6 +96,8 @@ class Config:
         )
         cfg["REPORTS_DATABASE_URL"] = env.get("SURVEYAPP_REPORTS_DATABASE_URL") or None
         cfg["REDIS_URL"] = env.get("SURVEYAPP_REDIS_URL") or cfg["REDIS_URL"]
+        # Where job files live; several machines need one shared folder (NFS or the like).
+        cfg["JOBS_DIR"] = env.get("SURVEYAPP_JOBS_DIR") or cfg.get("JOBS_DIR")
         cfg["TIMEZONE"] = env.get("SURVEYAPP_TIMEZONE", cfg["TIMEZONE"])
         cfg["BABEL_DEFAULT_LOCALE"] = env.get(
             "SURVEYAPP_DEFAULT_LOCALE", cfg["BABEL_DEFAULT_LOCALE"]
