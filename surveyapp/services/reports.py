@@ -194,10 +194,12 @@ def participation_totals(period: Period, scope: Scope) -> Totals:
 
 
 # Who has not submitted ------------------------------------------------------------------------
-def _non_respondents_query(period: Period, scope: Scope):
+def _roster_query(period: Period, scope: Scope):
+    """The period's roster in the scope, each person with their snapshot unit (`unit`) and
+    response (outer join): the base of both lists of people; callers choose the columns."""
     unit = sa.orm.aliased(PeriodUnit)
     query = (
-        sa.select(Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state)
+        sa.select(RosterEntry.id)
         .select_from(RosterEntry)
         .join(Employee, Employee.id == RosterEntry.employee_id)
         .join(
@@ -211,13 +213,18 @@ def _non_respondents_query(period: Period, scope: Scope):
                 Response.employee_id == RosterEntry.employee_id,
             ),
         )
-        .where(
-            RosterEntry.period_id == period.id,
-            sa.or_(Response.id.is_(None), Response.state != RESPONSE_SUBMITTED),
-        )
+        .where(RosterEntry.period_id == period.id)
     )
     if scope.path is not None:
         query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
+    return query, unit
+
+
+def _non_respondents_query(period: Period, scope: Scope):
+    query, unit = _roster_query(period, scope)
+    query = query.with_only_columns(
+        Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state
+    ).where(sa.or_(Response.id.is_(None), Response.state != RESPONSE_SUBMITTED))
     return query, unit
 
 
@@ -377,9 +384,9 @@ def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[Person
     from . import results
 
     indices = results.person_results(period, scope.path)
-    unit = sa.orm.aliased(PeriodUnit)
+    query, unit = _roster_query(period, scope)
     query = (
-        sa.select(
+        query.with_only_columns(
             Employee.id,
             Employee.nip,
             Employee.name,
@@ -389,25 +396,9 @@ def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[Person
             Response.state,
             Response.submitted_at,
         )
-        .select_from(RosterEntry)
-        .join(Employee, Employee.id == RosterEntry.employee_id)
-        .join(
-            unit,
-            sa.and_(unit.period_id == RosterEntry.period_id, unit.unit_id == RosterEntry.unit_id),
-        )
-        .outerjoin(
-            Response,
-            sa.and_(
-                Response.period_id == RosterEntry.period_id,
-                Response.employee_id == RosterEntry.employee_id,
-            ),
-        )
-        .where(RosterEntry.period_id == period.id)
         .order_by(unit.path, Employee.name, Employee.nip)
         .execution_options(yield_per=2000)
     )
-    if scope.path is not None:
-        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
     for row in db.session.execute(query):
         person = indices.get(row[0]) if row[6] == RESPONSE_SUBMITTED else None
         status = {None: STATUS_NOT_STARTED, RESPONSE_SUBMITTED: STATUS_SUBMITTED}.get(
