@@ -8,7 +8,7 @@ in `translations/` next to ours.
 
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_domain, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -18,7 +18,9 @@ class _AppTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # The catalogue's string unformatted: WTForms fills in its own %(value)s afterwards,
+        # and Flask-Babel's ngettext would fail on it (a forged choice was a 500).
+        return get_domain().get_translations().ngettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):
@@ -64,6 +66,11 @@ def _plural_messages_for_extraction() -> None:
     ngettext(
         "Field cannot be longer than %(max)d character.",
         "Field cannot be longer than %(max)d characters.",
+        1,
+    )
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
         1,
     )
     ngettext(

@@ -7,7 +7,7 @@ import itertools
 import sqlalchemy as sa
 
 from surveyapp import scoring
-from surveyapp.models import CoreValue, Item, Questionnaire, QuestionnaireVersion
+from surveyapp.models import CoreValue, Item, Questionnaire, QuestionnaireVersion, utcnow
 
 _seq = itertools.count(1)
 
@@ -29,7 +29,8 @@ def make_version(
     version = QuestionnaireVersion(
         questionnaire=questionnaire,
         number=1,
-        status="draft",
+        status="published",
+        published_at=utcnow(),
         scale_min=lo,
         scale_max=hi,
         scale_labels={

@@ -11,7 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from ..forms import BaseForm
 
@@ -28,9 +28,10 @@ class PeriodForm(BaseForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     version = SelectField(_l("Questionnaire version"), coerce=int)
-    opens_at = DateTimeLocalField(_l("Opens"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    # InputRequired, not DataRequired: a value that is not a date says so, not "required".
+    opens_at = DateTimeLocalField(_l("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
     closes_at = DateTimeLocalField(
-        _l("Closes"), format=DATETIME_FORMAT, validators=[DataRequired()]
+        _l("Closes"), format=DATETIME_FORMAT, validators=[InputRequired()]
     )
     units = SelectMultipleField(_l("Units in scope"), coerce=int, validators=[DataRequired()])
     hide_individuals = BooleanField(_l("Hide individual results from HR"), default=True)
@@ -38,7 +39,7 @@ class PeriodForm(BaseForm):
 
 class ExtendForm(BaseForm):
     closes_at = DateTimeLocalField(
-        _l("New deadline"), format=DATETIME_FORMAT, validators=[DataRequired()]
+        _l("New deadline"), format=DATETIME_FORMAT, validators=[InputRequired()]
     )
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..access import admin_required
 from ..extensions import db
 from ..i18n import local_tz
-from ..models import Period, QuestionnaireVersion, Response, RosterEntry, Unit
+from ..models import VERSION_PUBLISHED, Period, QuestionnaireVersion, Response, RosterEntry, Unit
 from ..services import accounts, periods
 from . import bp
 from .forms import ExtendForm, NipForm, PeriodForm
@@ -29,6 +29,9 @@ PERIOD_ERRORS = {
     "unit_not_in_period": _l("This person's unit is not part of the period."),
     "not_submitted": _l("This response has not been submitted."),
     "code_taken": _l("This code is already used by another period."),
+    "version_not_published": _l(
+        "Only a published questionnaire version can be used by a period. Publish it first."
+    ),
 }
 
 
@@ -48,35 +51,39 @@ def _period(period_id: int) -> Period:
 @admin_required
 def period_new():
     form = PeriodForm()
-    versions = db.session.scalars(sa.select(QuestionnaireVersion).order_by(QuestionnaireVersion.id))
-    form.version.choices = [
-        (v.id, f"{v.questionnaire.name} v{v.number} ({v.status})") for v in versions
-    ]
+    # Only published versions: a draft could still change under the period's answers.
+    versions = db.session.scalars(
+        sa.select(QuestionnaireVersion)
+        .where(QuestionnaireVersion.status == VERSION_PUBLISHED)
+        .order_by(QuestionnaireVersion.id)
+    )
+    form.version.choices = [(v.id, f"{v.questionnaire.name} v{v.number}") for v in versions]
     units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True)).order_by(Unit.path))
     form.units.choices = [(u.id, "· " * u.depth + u.name) for u in units]
+    status = 200
     if form.validate_on_submit():
-        if db.session.scalar(sa.select(Period.id).where(Period.code == form.code.data)):
-            flash(str(PERIOD_ERRORS["code_taken"]), "error")
+        try:
+            period = periods.create_period(
+                code=form.code.data,
+                name=form.name.data,
+                version=db.session.get(QuestionnaireVersion, form.version.data),
+                opens_at=_utc(form.opens_at.data),
+                closes_at=_utc(form.closes_at.data),
+                scope_units=[db.session.get(Unit, uid) for uid in form.units.data],
+                hide_individuals=form.hide_individuals.data,
+                actor=_admin(),
+            )
+        except periods.PeriodError as error:
+            db.session.rollback()
+            flash(str(PERIOD_ERRORS[str(error)]), "error")
+            status = 422
         else:
-            try:
-                period = periods.create_period(
-                    code=form.code.data,
-                    name=form.name.data,
-                    version=db.session.get(QuestionnaireVersion, form.version.data),
-                    opens_at=_utc(form.opens_at.data),
-                    closes_at=_utc(form.closes_at.data),
-                    scope_units=[db.session.get(Unit, uid) for uid in form.units.data],
-                    hide_individuals=form.hide_individuals.data,
-                    actor=_admin(),
-                )
-            except periods.PeriodError as error:
-                db.session.rollback()
-                flash(str(PERIOD_ERRORS[str(error)]), "error")
-            else:
-                db.session.commit()
-                flash(_("The period was created as a draft."), "success")
-                return redirect(url_for(".period_detail", period_id=period.id))
-    return render_template("admin/periods/new.html", form=form)
+            db.session.commit()
+            flash(_("The period was created as a draft."), "success")
+            return redirect(url_for(".period_detail", period_id=period.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/periods/new.html", form=form), status
 
 
 @bp.get("/periods/<int:period_id>")

@@ -23,8 +23,12 @@ from . import bp
 ERRORS = {
     "frozen": _l("This version is frozen (published or used by a period). Make a new draft."),
     "conflict": _l(
-        "Someone else saved this draft while you were editing it. Your changes are shown "
-        "below and were not saved: reload the draft, then apply them again."
+        "Someone else saved this draft while you were editing it, so your changes were not "
+        "saved yet. Nothing is lost: your input is shown below, with the text saved now under "
+        "each item where it differs. Check it, then save again to keep your version."
+    ),
+    "publish_conflict": _l(
+        "Someone changed this draft after you opened it. Check the changes below, then publish."
     ),
     "bad_text": _l("Every item needs an Indonesian text of at most 1000 characters."),
     "bad_group": _l("The minimum group size must be between 1 and 1000."),
@@ -37,31 +41,121 @@ ERRORS = {
     ),
     "bad_weights": _l("Weights must be numbers above 0 and at most 100."),
     "bad_item": _l("Choose a core value and a behaviour (1-3) for the new item."),
+    "bad_order": _l("The order of an item must be a whole number from 1 to 10000."),
+    "scale_words": _l(
+        "The scale has new points: fill in a word for each point in both languages, "
+        "then save again."
+    ),
 }
 
+MAX_BANDS = 10
 
-def _settings(form, version) -> Settings | None:
+
+def _band_rows(form) -> list[tuple[str, str, str]]:
+    """The band rows the editor sent, blank rows (the spare one, or one cleared to remove a
+    band) left out."""
+    rows = []
+    for n in range(MAX_BANDS + 1):
+        if f"band-{n}-lower" not in form:
+            break
+        row = tuple(form.get(f"band-{n}-{k}", "").strip()[:60] for k in ("lower", "id", "en"))
+        if any(row):
+            rows.append(row)
+    return rows
+
+
+def _settings(form) -> Settings | None:
     """The scale, bands and weights from the editor; None when the form does not carry them."""
     if "scale_min" not in form:
         return None
     try:
         low, high = int(form["scale_min"]), int(form["scale_max"])
-        points = range(low, high + 1) if 0 <= low < high <= 10 else range(0)
-        bands = [
-            (float(form[f"band-{n}-lower"]), form[f"band-{n}-id"], form[f"band-{n}-en"])
-            for n in range(len(version.bands))
-        ]
-        weights = {code: float(form.get(f"weight-{code}", "1")) for code in VALUE_CODES}
     except (KeyError, ValueError):
+        raise QuestionnaireError("bad_scale") from None
+    points = range(low, high + 1) if 0 <= low < high <= 10 else range(0)
+    try:
+        bands = [(float(lower), name_id, name_en) for lower, name_id, name_en in _band_rows(form)]
+    except ValueError:
         raise QuestionnaireError("bad_bands") from None
+    try:
+        weights = {code: float(form.get(f"weight-{code}") or "1") for code in VALUE_CODES}
+    except ValueError:
+        raise QuestionnaireError("bad_weights") from None
     return Settings(
         scale_min=low,
         scale_max=high,
-        labels_id=[form.get(f"label-id-{p}", "") for p in points] or [""],
-        labels_en=[form.get(f"label-en-{p}", "") for p in points] or [""],
+        labels_id=[form.get(f"label-id-{p}", "")[:100] for p in points] or [""],
+        labels_en=[form.get(f"label-en-{p}", "")[:100] for p in points] or [""],
         bands=bands,
         weights=weights,
     )
+
+
+def _position(raw: str | None) -> int | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise QuestionnaireError("bad_order") from None
+
+
+def _editor_values(version, submitted) -> dict:
+    """What every field of the editor shows: the admin's own input when the page comes back
+    after a refused save (S23: nothing they typed is lost), the saved draft otherwise."""
+    form = submitted or {}
+
+    def pick(key, saved):
+        return form.get(key, saved) if form else saved
+
+    try:
+        low = int(pick("scale_min", version.scale_min))
+        high = int(pick("scale_max", version.scale_max))
+        if not 0 <= low < high <= 10:
+            raise ValueError
+    except ValueError:
+        low, high = version.scale_min, version.scale_max
+    labels = [
+        (
+            p,
+            pick(
+                f"label-id-{p}",
+                version.scale_label(p, "id") if version.scale_min <= p <= version.scale_max else "",
+            ),
+            pick(
+                f"label-en-{p}",
+                version.scale_label(p, "en") if version.scale_min <= p <= version.scale_max else "",
+            ),
+        )
+        for p in range(low, high + 1)
+    ]
+    if form and "band-0-lower" in form:
+        bands = _band_rows(form)
+    else:
+        bands = [(str(b["lower"]), b["label_id"], b["label_en"]) for b in version.bands]
+    if len(bands) < MAX_BANDS:
+        bands = [*bands, ("", "", "")]
+    weights = {
+        code: pick(f"weight-{code}", (version.weights or {}).get(code, 1)) for code in VALUE_CODES
+    }
+    items = {
+        item.id: {
+            "text_id": pick(f"item-{item.id}-text_id", item.text_id),
+            "text_en": pick(f"item-{item.id}-text_en", item.text_en or ""),
+            "reverse": (form.get(f"item-{item.id}-reverse") == "1") if form else item.reverse,
+            "position": pick(f"item-{item.id}-position", item.position),
+        }
+        for item in version.items
+    }
+    return {
+        "min_group_size": pick("min_group_size", version.min_group_size),
+        "scale_min": low,
+        "scale_max": high,
+        "labels": labels,
+        "bands": bands,
+        "weights": weights,
+        "items": items,
+    }
 
 
 def _version(version_id: int) -> QuestionnaireVersion:
@@ -80,7 +174,7 @@ def questions():
     return render_template("admin/questions/list.html", questionnaires=listed, used=used)
 
 
-def _render_editor(version, status=200, submitted=None, message=None):
+def _render_editor(version, status=200, submitted=None, message=None, conflict=False):
     errors, warnings = questionnaires.publish_problems(version)
     return render_template(
         "admin/questions/edit.html",
@@ -88,7 +182,8 @@ def _render_editor(version, status=200, submitted=None, message=None):
         frozen=questionnaires.is_frozen(version),
         pages=responses.value_pages(version),
         locale=current_locale(),
-        submitted=submitted or {},
+        shown=_editor_values(version, submitted),
+        conflict=conflict,
         message=message,
         publish_errors=errors,
         publish_warnings=warnings,
@@ -106,29 +201,37 @@ def question_version(version_id: int):
 def question_version_save(version_id: int):
     version = _version(version_id)
     form = request.form
-    edits = [
-        ItemEdit(
-            item.id,
-            form.get(f"item-{item.id}-text_id", item.text_id)[:2000],
-            form.get(f"item-{item.id}-text_en", item.text_en or "")[:2000],
-            form.get(f"item-{item.id}-reverse") == "1",
-        )
-        for item in version.items
-    ]
     try:
-        group = int(form.get("min_group_size", ""))
         seen = int(form.get("lock_version", ""))
     except ValueError:
         abort(400)
     try:
+        try:
+            group = int(form.get("min_group_size", ""))
+        except ValueError:
+            raise QuestionnaireError("bad_group") from None
+        edits = [
+            ItemEdit(
+                item.id,
+                form.get(f"item-{item.id}-text_id", item.text_id)[:2000],
+                form.get(f"item-{item.id}-text_en", item.text_en or "")[:2000],
+                form.get(f"item-{item.id}-reverse") == "1",
+                _position(form.get(f"item-{item.id}-position")),
+            )
+            for item in version.items
+        ]
         questionnaires.save_draft(
-            version, edits, group, seen, actor=current_user, settings=_settings(form, version)
+            version, edits, group, seen, actor=current_user, settings=_settings(form)
         )
     except QuestionnaireError as error:
         db.session.rollback()
         status = 409 if str(error) in ("conflict", "frozen") else 422
         return _render_editor(
-            _version(version_id), status, submitted=form, message=ERRORS[str(error)]
+            _version(version_id),
+            status,
+            submitted=form,
+            message=ERRORS[str(error)],
+            conflict=str(error) == "conflict",
         )
     db.session.commit()
     flash(_("The draft is saved."), "success")
@@ -139,11 +242,13 @@ def question_version_save(version_id: int):
 @admin_required
 def question_version_publish(version_id: int):
     version = _version(version_id)
+    seen = request.form.get("lock_version", type=int)
     try:
-        warnings = questionnaires.publish(version, actor=current_user)
+        warnings = questionnaires.publish(version, actor=current_user, seen_lock=seen)
     except QuestionnaireError as error:
         db.session.rollback()
-        flash(str(ERRORS[str(error)]), "error")
+        key = "publish_conflict" if str(error) == "conflict" else str(error)
+        flash(str(ERRORS[key]), "error")
     else:
         db.session.commit()
         flash(_("The version is published and can be used by periods."), "success")

@@ -39,10 +39,15 @@ def create_period(
     hide_individuals: bool = True,
     actor: Employee | None = None,
 ) -> Period:
+    """A draft period on a published version: a draft version could still change under it."""
+    if version is None or version.status != VERSION_PUBLISHED:
+        raise PeriodError("version_not_published")
     if opens_at >= closes_at:
         raise PeriodError("closes_before_opens")
-    if not scope_units:
+    if not scope_units or any(u is None or not u.active for u in scope_units):
         raise PeriodError("no_units")
+    if db.session.scalar(sa.select(Period.id).where(Period.code == code)) is not None:
+        raise PeriodError("code_taken")
     period = Period(
         code=code,
         name=name,
@@ -73,10 +78,8 @@ def open_period(period: Period, *, actor: Employee | None = None) -> int:
     """
     if period.state != PERIOD_DRAFT:
         raise PeriodError("not_draft")
-    version = period.version
-    if version.status != VERSION_PUBLISHED:
-        version.status = VERSION_PUBLISHED
-        version.published_at = utcnow()
+    if period.version.status != VERSION_PUBLISHED:
+        raise PeriodError("version_not_published")
     roots = [s.unit for s in period.scope_units]
     in_scope = sa.or_(*(org.in_subtree(Unit.path, r.path) for r in roots))
     db.session.execute(

@@ -17,7 +17,7 @@ from ..spreadsheet import text_cell
 from ..xlsx_reader import open_sheet
 from . import audit
 from .imports import MSG_REQUIRED, RowError, _Columns, _text
-from .questionnaires import QuestionnaireError, is_frozen
+from .questionnaires import QuestionnaireError, is_frozen, touch
 
 COLUMNS = ["Kode", "Nilai", "Perilaku", "Teks (id)", "Teks (en)", "Terbalik", "Urutan"]
 YES = {"ya", "y", "yes", "1", "true", "benar"}
@@ -96,6 +96,7 @@ def import_items(
     db.session.flush()
     version.items.extend(Item(**row) for row in rows)
     db.session.flush()
+    touch(version)
     audit.record(
         "version_items_imported",
         actor=actor,

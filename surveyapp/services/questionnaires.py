@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import (
@@ -25,7 +26,11 @@ from . import audit
 
 
 class QuestionnaireError(ValueError):
-    """`str(error)` is the rule's key: frozen, conflict, empty_value, bad_text, bad_group."""
+    """`str(error)` is the rule's key: frozen, conflict, empty_value, bad_text, bad_group,
+    bad_order, bad_scale, scale_words, bad_bands, bad_weights, bad_item."""
+
+
+MAX_POSITION = 10_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,33 @@ class ItemEdit:
     text_id: str
     text_en: str
     reverse: bool
+    # Where the item stands in the questionnaire (employees see it in this order within its
+    # value's page); None keeps the current place.
+    position: int | None = None
+
+
+def _bump(version: QuestionnaireVersion, seen_lock: int | None = None, **values) -> None:
+    """Count one more change to the draft, in one statement that also compares the counter the
+    editor saw: the second of two concurrent saves updates no row and gets `conflict`."""
+    where = [QuestionnaireVersion.id == version.id]
+    if seen_lock is not None:
+        where.append(QuestionnaireVersion.lock_version == seen_lock)
+    bumped = db.session.execute(
+        sa.update(QuestionnaireVersion)
+        .where(*where)
+        .values(lock_version=QuestionnaireVersion.lock_version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:
+        raise QuestionnaireError("conflict")
+
+
+def touch(version: QuestionnaireVersion) -> None:
+    """Any change to a draft's items outside the editor (add, remove, import) counts as a
+    save, so an admin still editing the old page gets a conflict instead of silently losing
+    edits to items that changed under them."""
+    _bump(version)
+    db.session.refresh(version)
 
 
 def is_frozen(version: QuestionnaireVersion) -> bool:
@@ -90,23 +122,22 @@ def save_draft(
     if min_group_size < 1 or min_group_size > 1000:
         raise QuestionnaireError("bad_group")
     if settings is not None:
+        new_range = (settings.scale_min, settings.scale_max)
+        if new_range != (version.scale_min, version.scale_max) and not all(
+            label.strip() for label in settings.labels_id + settings.labels_en
+        ):
+            raise QuestionnaireError("scale_words")
         check_settings(settings)
     items = {item.id: item for item in version.items}
     for edit in edits:
         if edit.item_id not in items or not edit.text_id.strip() or len(edit.text_id) > 1000:
             raise QuestionnaireError("bad_text")
-    # Compare and bump in one statement: the second of two concurrent saves updates no row.
-    bumped = db.session.execute(
-        sa.update(QuestionnaireVersion)
-        .where(
-            QuestionnaireVersion.id == version.id,
-            QuestionnaireVersion.lock_version == seen_lock,
-        )
-        .values(lock_version=QuestionnaireVersion.lock_version + 1, min_group_size=min_group_size)
-        .execution_options(synchronize_session=False)
-    )
-    if bumped.rowcount != 1:
-        raise QuestionnaireError("conflict")
+        if len(edit.text_en) > 1000:
+            raise QuestionnaireError("bad_text")
+        if edit.position is not None and not 1 <= edit.position <= MAX_POSITION:
+            raise QuestionnaireError("bad_order")
+    before = _settings_record(version)
+    _bump(version, seen_lock, min_group_size=min_group_size)
     if settings is not None:
         db.session.execute(
             sa.update(QuestionnaireVersion)
@@ -125,17 +156,63 @@ def save_draft(
         item = items[edit.item_id]
         new = (edit.text_id.strip(), edit.text_en.strip() or None, edit.reverse)
         if (item.text_id, item.text_en, item.reverse) != new:
-            changed.append({"code": item.code, "before": item.text_id, "after": new[0]})
+            changed.append(
+                {
+                    "code": item.code,
+                    "before": {
+                        "text_id": item.text_id,
+                        "text_en": item.text_en,
+                        "reverse": item.reverse,
+                    },
+                    "after": {"text_id": new[0], "text_en": new[1], "reverse": new[2]},
+                }
+            )
             item.text_id, item.text_en, item.reverse = new
+    moved = _reorder(version, {e.item_id: e.position for e in edits if e.position is not None})
     db.session.flush()
     db.session.refresh(version)
+    after = _settings_record(version)
     audit.record(
         "version_edited",
         actor=actor,
         object_type="questionnaire_version",
         object_id=version.id,
-        after={"items": changed, "min_group_size": min_group_size},
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={
+            "items": changed,
+            "moved": moved,
+            **{k: v for k, v in after.items() if before[k] != v},
+        },
     )
+
+
+def _settings_record(version: QuestionnaireVersion) -> dict:
+    return {
+        "min_group_size": version.min_group_size,
+        "scale": [version.scale_min, version.scale_max],
+        "scale_labels": version.scale_labels,
+        "bands": version.bands,
+        "weights": version.weights or {},
+    }
+
+
+def _reorder(version: QuestionnaireVersion, wanted: dict[int, int]) -> list[str]:
+    """Sort the items by the positions asked for and number them 1..n again; an item moved to
+    a taken place goes before the one that was there. Returns the codes that moved."""
+    current = sorted(version.items, key=lambda i: i.position)
+
+    def rank(pair):
+        index, item = pair
+        position = wanted.get(item.id, item.position)
+        return (position, 0 if position != item.position else 1, index)
+
+    ranked = sorted(enumerate(current), key=rank)
+    moved = []
+    for new_position, (old_index, item) in enumerate(ranked, 1):
+        if new_position != old_index + 1:
+            moved.append(item.code)
+        item.position = new_position
+    return moved
 
 
 def publish_problems(version: QuestionnaireVersion) -> tuple[list[str], list[str]]:
@@ -154,14 +231,25 @@ def publish_problems(version: QuestionnaireVersion) -> tuple[list[str], list[str
     return errors, warnings
 
 
-def publish(version: QuestionnaireVersion, *, actor: Employee) -> list[str]:
-    if version.status != VERSION_DRAFT:
+def publish(
+    version: QuestionnaireVersion, *, actor: Employee, seen_lock: int | None = None
+) -> list[str]:
+    """Publish what the admin looked at: a draft changed since they opened it is a conflict.
+    The ORM's version counter also catches a save landing between this check and the write
+    (StaleDataError), reported the same way."""
+    if version.status != VERSION_DRAFT or is_frozen(version):
         raise QuestionnaireError("frozen")
+    if seen_lock is not None and seen_lock != version.lock_version:
+        raise QuestionnaireError("conflict")
     errors, warnings = publish_problems(version)
     if errors:
         raise QuestionnaireError("empty_value")
     version.status = VERSION_PUBLISHED
     version.published_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise QuestionnaireError("conflict") from None
     audit.record(
         "version_published",
         actor=actor,
@@ -250,6 +338,7 @@ def add_item(
     )
     version.items.append(item)
     db.session.flush()
+    touch(version)
     audit.record(
         "item_added",
         actor=actor,
@@ -274,3 +363,4 @@ def remove_item(version: QuestionnaireVersion, item: Item, *, actor: Employee) -
     )
     version.items.remove(item)
     db.session.flush()
+    touch(version)

@@ -126,9 +126,8 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.goto(live_server.url + "/admin/periods/new")
     page.get_by_label("Kode").fill("2027-S1")
     page.get_by_label("Nama").fill("Semester I 2027")
-    page.get_by_label("Versi kuesioner").select_option(
-        label="Penilaian Mandiri BerAKHLAK v2 (published)"
-    )
+    # Only published versions are offered for a period.
+    page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v2")
     page.get_by_label("Dibuka").fill("2027-01-05T08:00")
     page.get_by_label("Ditutup").fill("2027-02-05T16:00")
     page.get_by_label("Unit yang diikutkan").select_option(index=0)

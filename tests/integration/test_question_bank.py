@@ -234,3 +234,276 @@ def test_items_from_excel_with_errors_change_nothing(build, admin_client, sessio
     assert "row 2, column B" in page and "row 3, column C" in page and "row 3, column F" in page
     session.expire_all()
     assert [i.text_id for i in draft.items] == texts
+
+
+def _full_form(version, **changes):
+    """Everything the editor posts: items with their order, scale, bands and weights."""
+    data = {**_form(version), **_settings_form(version)}
+    for item in version.items:
+        data[f"item-{item.id}-position"] = str(item.position)
+    data.update(changes)
+    return data
+
+
+def _snapshot(session, version):
+    session.expire_all()
+    return (
+        version.lock_version,
+        version.min_group_size,
+        version.scale_min,
+        version.scale_max,
+        version.scale_labels,
+        version.bands,
+        dict(version.weights or {}),
+        [(i.code, i.text_id, i.text_en, i.reverse, i.position) for i in version.items],
+    )
+
+
+def test_item_order_is_edited_and_the_preview_follows_it(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    bp_items = [i for i in draft.items if i.core_value.code == "BP"]
+    first, last = bp_items[0], bp_items[-1]
+    reply = admin_client.post(
+        f"/admin/questions/{draft.id}",
+        data=_full_form(draft, **{f"item-{last.id}-position": "1"}),
+    )
+    assert reply.status_code == 303
+    session.expire_all()
+    assert [i.position for i in draft.items] == list(range(1, len(draft.items) + 1))
+    assert draft.items[0].id == last.id and draft.items[1].id == first.id
+    page = admin_client.get(f"/admin/questions/{draft.id}/preview/1").get_data(as_text=True)
+    assert page.index(last.text_id) < page.index(first.text_id)
+    entry = session.scalar(
+        sa.select(AuditLog).where(AuditLog.action == "version_edited").order_by(AuditLog.id.desc())
+    )
+    assert last.code in entry.after["moved"]
+
+
+def test_an_order_that_is_not_a_whole_number_is_refused_and_nothing_changes(
+    build, admin_client, session
+):
+    draft = _draft(build, admin_client, session)
+    item = draft.items[3]
+    before = _snapshot(session, draft)
+    for bad in ("dua", "0", "10001"):
+        reply = admin_client.post(
+            f"/admin/questions/{draft.id}",
+            data=_full_form(
+                draft, **{f"item-{item.id}-position": bad, f"item-{item.id}-text_id": "Baru"}
+            ),
+        )
+        assert reply.status_code == 422
+        assert "bilangan bulat" in reply.get_data(as_text=True)
+        assert _snapshot(session, draft) == before
+
+
+def test_scale_range_change_asks_for_the_new_words_then_saves(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    before = _snapshot(session, draft)
+    # 1-5 becomes 1-7: the two new points have no words yet; refused, the form comes back
+    # with empty rows for 6 and 7 and the admin's other input kept.
+    first = draft.items[0]
+    data = _full_form(draft, scale_max="7", **{f"item-{first.id}-text_id": "Teks baru saya"})
+    reply = admin_client.post(f"/admin/questions/{draft.id}", data=data)
+    assert reply.status_code == 422
+    page = reply.get_data(as_text=True)
+    assert 'name="label-id-7"' in page and "Teks baru saya" in page
+    assert _snapshot(session, draft) == before
+    data.update({"label-id-6": "Hampir selalu", "label-en-6": "Almost always"})
+    data.update({"label-id-7": "Selalu sekali", "label-en-7": "Always, without fail"})
+    assert admin_client.post(f"/admin/questions/{draft.id}", data=data).status_code == 303
+    session.expire_all()
+    assert (draft.scale_min, draft.scale_max) == (1, 7)
+    assert draft.scale_label(7, "id") == "Selalu sekali" and draft.scale_label(7, "en")
+    preview = admin_client.get(f"/admin/questions/{draft.id}/preview/1").get_data(as_text=True)
+    assert "Selalu sekali" in preview and "Hampir selalu" in preview
+
+
+def test_a_band_is_added_in_the_spare_row_and_removed_by_clearing_it(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    n = len(draft.bands)
+    spare = {f"band-{n}-lower": "95", f"band-{n}-id": "Istimewa", f"band-{n}-en": "Outstanding"}
+    # The spare row is the last one on the page; bands are re-sorted from the top by the rule
+    # "highest first", so an out-of-order addition is refused rather than guessed.
+    reply = admin_client.post(f"/admin/questions/{draft.id}", data=_full_form(draft, **spare))
+    assert reply.status_code == 422
+    ordered = _full_form(draft)
+    rows = [("95", "Istimewa", "Outstanding")] + [
+        (str(b["lower"]), b["label_id"], b["label_en"]) for b in draft.bands
+    ]
+    for k, (lower, name_id, name_en) in enumerate(rows):
+        ordered.update({f"band-{k}-lower": lower, f"band-{k}-id": name_id, f"band-{k}-en": name_en})
+    assert admin_client.post(f"/admin/questions/{draft.id}", data=ordered).status_code == 303
+    session.expire_all()
+    assert [b["lower"] for b in draft.bands] == [95, 85, 70, 55, 0]
+    cleared = _full_form(draft, **{"band-0-lower": "", "band-0-id": "", "band-0-en": ""})
+    assert admin_client.post(f"/admin/questions/{draft.id}", data=cleared).status_code == 303
+    session.expire_all()
+    assert [b["lower"] for b in draft.bands] == [85, 70, 55, 0]
+
+
+def test_weights_that_are_not_numbers_are_refused_and_nothing_changes(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    before = _snapshot(session, draft)
+    for bad in ("berat", "0", "-1", "101"):
+        reply = admin_client.post(
+            f"/admin/questions/{draft.id}", data=_full_form(draft, **{"weight-KO": bad})
+        )
+        assert reply.status_code == 422
+        assert _snapshot(session, draft) == before
+
+
+def test_an_empty_item_text_or_group_size_is_refused_and_nothing_changes(
+    build, admin_client, session
+):
+    draft = _draft(build, admin_client, session)
+    item = draft.items[0]
+    before = _snapshot(session, draft)
+    for change in (
+        {f"item-{item.id}-text_id": "   "},
+        {f"item-{item.id}-text_id": "x" * 1001},
+        {"min_group_size": "0"},
+        {"min_group_size": "lima"},
+    ):
+        reply = admin_client.post(f"/admin/questions/{draft.id}", data=_full_form(draft, **change))
+        assert reply.status_code == 422
+        assert _snapshot(session, draft) == before
+
+
+def test_s23_conflict_shows_back_every_field_and_what_is_saved_now(
+    build, admin_client, app, login, org, session
+):
+    draft = _draft(build, admin_client, session)
+    item = draft.items[0]
+    stale = _full_form(draft)
+    other = login(build.employee(org.root, admin=True), app.test_client())
+    other.post(
+        f"/admin/questions/{draft.id}", data={**stale, f"item-{item.id}-text_id": "Teks admin A"}
+    )
+    saved = _snapshot(session, draft)
+    mine = {
+        **stale,
+        f"item-{item.id}-text_id": "Teks admin B",
+        "min_group_size": "9",
+        "band-0-lower": "88",
+        "band-0-id": "Unggul",
+        "weight-KL": "3",
+        "label-id-3": "Kadang saja",
+    }
+    reply = admin_client.post(f"/admin/questions/{draft.id}", data=mine)
+    assert reply.status_code == 409
+    page = reply.get_data(as_text=True)
+    for shown in ("Teks admin B", 'value="9"', 'value="88"', "Unggul", 'value="3"', "Kadang saja"):
+        assert shown in page
+    assert "Tersimpan sekarang: Teks admin A" in page
+    assert _snapshot(session, draft) == saved  # the first save stands, untouched
+    # Saving again from the page shown (it carries the new counter) keeps B's version.
+    new_lock = str(draft.lock_version)
+    assert f'name="lock_version" value="{new_lock}"' in page
+    again = admin_client.post(
+        f"/admin/questions/{draft.id}", data={**mine, "lock_version": new_lock}
+    )
+    assert again.status_code == 303
+    session.expire_all()
+    assert item.text_id == "Teks admin B" and draft.min_group_size == 9
+
+
+def test_s23_adding_or_removing_an_item_makes_an_open_editor_stale(build, admin_client, session):
+    draft = _draft(build, admin_client, session)
+    victim = draft.items[1]
+    stale = _full_form(draft, **{f"item-{victim.id}-text_id": "Suntingan yang akan hilang"})
+    admin_client.post(f"/admin/questions/{draft.id}/items/{victim.id}/delete")
+    reply = admin_client.post(f"/admin/questions/{draft.id}", data=stale)
+    assert reply.status_code == 409
+    stale = _full_form(draft)
+    admin_client.post(
+        f"/admin/questions/{draft.id}/items",
+        data={"value": "HA", "behaviour": "1", "text_id": "Saya menghargai rekan kerja."},
+    )
+    assert admin_client.post(f"/admin/questions/{draft.id}", data=stale).status_code == 409
+
+
+def test_s23_publishing_a_draft_changed_since_it_was_opened_is_refused(
+    build, admin_client, session
+):
+    draft = _draft(build, admin_client, session)
+    seen = draft.lock_version
+    admin_client.post(f"/admin/questions/{draft.id}", data=_full_form(draft))
+    reply = admin_client.post(
+        f"/admin/questions/{draft.id}/publish", data={"lock_version": str(seen)}
+    )
+    page = admin_client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "mengubah draf ini" in page
+    session.expire_all()
+    assert draft.status == "draft"
+
+
+def test_s23_stale_orm_write_is_a_conflict_not_an_overwrite(build, admin_client, org, session):
+    """The version counter in the ORM: a publish whose row changed underneath is refused."""
+    draft = _draft(build, admin_client, session)
+    session.execute(
+        sa.update(QuestionnaireVersion)
+        .where(QuestionnaireVersion.id == draft.id)
+        .values(lock_version=QuestionnaireVersion.lock_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        questionnaires.publish(draft, actor=org.admin)
+    except questionnaires.QuestionnaireError as error:
+        assert str(error) == "conflict"
+    else:
+        raise AssertionError("a stale publish went through")
+
+
+def test_a_frozen_version_refuses_every_change_and_writes_nothing(
+    build, admin_client, org, session
+):
+    version = build.default_version()
+    build.period([org.root], version=version)
+    before = _snapshot(session, version)
+    audit_before = session.scalar(sa.select(sa.func.count(AuditLog.id)))
+    item = version.items[0]
+    posts = [
+        (f"/admin/questions/{version.id}", _full_form(version, min_group_size="7")),
+        (f"/admin/questions/{version.id}/items", {"value": "BP", "behaviour": "1", "text_id": "X"}),
+        (f"/admin/questions/{version.id}/items/{item.id}/delete", {}),
+        (f"/admin/questions/{version.id}/publish", {}),
+    ]
+    for url, data in posts:
+        admin_client.post(url, data=data)
+    assert _snapshot(session, version) == before
+    assert session.scalar(sa.select(sa.func.count(AuditLog.id))) == audit_before
+    page = admin_client.get(f"/admin/questions/{version.id}").get_data(as_text=True)
+    assert "dibekukan" in page
+
+
+def test_a_question_edit_after_a_period_started_leaves_its_version_and_answers_untouched(
+    build, admin_client, org, session
+):
+    """The way to change questions mid-year is a new draft; the running period keeps its own
+    version, item texts and every answer given so far."""
+    period = build.period([org.root])
+    version = period.version
+    build.response(period, org.employee, 4)
+    build.response(period, org.colleague, 2, submitted=False)
+    answers_before = sorted(
+        session.execute(sa.select(Answer.response_id, Answer.item_id, Answer.value)).all()
+    )
+    items_before = [(i.id, i.code, i.text_id, i.reverse, i.position) for i in version.items]
+    draft = _draft(build, admin_client, session)
+    first = draft.items[0]
+    data = _full_form(
+        draft,
+        **{f"item-{first.id}-text_id": "Butir yang ditulis ulang", f"item-{first.id}-reverse": "1"},
+    )
+    assert admin_client.post(f"/admin/questions/{draft.id}", data=data).status_code == 303
+    admin_client.post(f"/admin/questions/{draft.id}/items/{draft.items[1].id}/delete")
+    session.expire_all()
+    assert period.version_id == version.id
+    assert [(i.id, i.code, i.text_id, i.reverse, i.position) for i in version.items] == (
+        items_before
+    )
+    assert (
+        sorted(session.execute(sa.select(Answer.response_id, Answer.item_id, Answer.value)).all())
+        == answers_before
+    )
