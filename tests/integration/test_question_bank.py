@@ -507,3 +507,17 @@ def test_a_question_edit_after_a_period_started_leaves_its_version_and_answers_u
         sorted(session.execute(sa.select(Answer.response_id, Answer.item_id, Answer.value)).all())
         == answers_before
     )
+
+
+def test_preview_pages_follow_the_employee_layout_in_both_languages(build, admin_client):
+    version = build.default_version()
+    kl = [i for i in version.items if i.core_value.code == "KL"]
+    page = admin_client.get(f"/admin/questions/{version.id}/preview/7").get_data(as_text=True)
+    assert "Halaman 7 dari 7" in page and 'class="survey-progress"' in page
+    assert page.count('<fieldset class="item" disabled>') == len(kl)
+    assert all(i.text_id in page for i in kl)
+    assert "<form" not in page.split('<main id="main"')[1]  # nothing to submit
+    admin_client.post("/locale", data={"lang": "en", "next": "/"})
+    english = admin_client.get(f"/admin/questions/{version.id}/preview/7").get_data(as_text=True)
+    assert "Page 7 of 7" in english and kl[0].text_en in english and "Always" in english
+    assert admin_client.get(f"/admin/questions/{version.id}/preview/8").status_code == 404
