@@ -64,9 +64,7 @@ def employee_edit(employee_id: int):
     person = _employee(employee_id)
     if request.method == "POST":
         try:
-            service.update(
-                person, _changes(request.form), actor=current_user._get_current_object()
-            )
+            service.update(person, _changes(request.form), actor=current_user._get_current_object())
         except service.EmployeeRefused as exc:
             db.session.rollback()
             flash(str(REFUSALS[exc.reason]), "error")
