@@ -21,6 +21,7 @@ MAX_FILE_BYTES = 15 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 150  # xlsx XML compresses well, but not a thousandfold
 MAX_ROWS = 200_000
+MAX_MEMBERS = 1_000  # a workbook has a few dozen parts
 
 
 class SpreadsheetRejected(Exception):
@@ -57,14 +58,25 @@ def check_container(source: str | Path | IO[bytes]) -> None:
         )
     if not zipfile.is_zipfile(source):
         raise SpreadsheetRejected(_l("This is not an Excel workbook (.xlsx)."))
-    with zipfile.ZipFile(source) as archive:
-        names = set(archive.namelist())
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        raise SpreadsheetRejected(_l("This is not an Excel workbook (.xlsx).")) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise SpreadsheetRejected(
+                _l("The workbook unpacks to far more than its size; it is refused.")
+            )
+        names = {info.filename for info in members}
         if "xl/workbook.xml" not in names:
             raise SpreadsheetRejected(_l("This is not an Excel workbook (.xlsx)."))
         total = 0
-        for info in archive.infolist():
+        for info in members:
             total += info.file_size
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+            # Small parts are left alone: a few kilobytes cannot hurt, and tiny parts compress
+            # oddly well. A size the header lies about is caught by zipfile when reading.
+            if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise SpreadsheetRejected(
                     _l("The workbook unpacks to far more than its size; it is refused.")
                 )
@@ -89,8 +101,15 @@ def open_sheet(source: str | Path | IO[bytes], required: list[str]) -> Sheet:
     if header is None:
         book.close()
         raise SpreadsheetRejected(_l("The first sheet is empty."))
-    names = ["" if h is None else str(h).strip() for h in header]
-    headers = {name.lower(): i for i, name in enumerate(names) if name}
+    names = ["" if h is None else " ".join(str(h).split()) for h in header]
+    headers: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        if name.lower() in headers:
+            book.close()
+            raise SpreadsheetRejected(_l("The column %(column)s appears twice."), column=name)
+        headers[name.lower()] = i
     missing = [name for name in required if name.lower() not in headers]
     if missing:
         book.close()
@@ -110,6 +129,10 @@ def open_sheet(source: str | Path | IO[bytes], required: list[str]) -> Sheet:
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
                 yield number, values
+        except SpreadsheetRejected:
+            raise
+        except Exception as exc:  # a part that is damaged, or lies about its size
+            raise SpreadsheetRejected(_l("The workbook cannot be read; is it damaged?")) from exc
         finally:
             book.close()
 
