@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
@@ -117,14 +118,16 @@ def open_sheet(source: str | Path | IO[bytes], required: list[str]) -> Sheet:
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
         book.close()
-        raise SpreadsheetRejected(_l("More than %(n)s rows; split the file."), n=f"{MAX_ROWS:,}")
+        raise SpreadsheetRejected(
+            _l("More than %(n)s rows; split the file."), n=format_number(MAX_ROWS)
+        )
 
     def data() -> Iterator[tuple[int, tuple[Any, ...]]]:
         try:
             for number, values in enumerate(rows, start=2):
                 if number > MAX_ROWS + 1:
                     raise SpreadsheetRejected(
-                        _l("More than %(n)s rows; split the file."), n=f"{MAX_ROWS:,}"
+                        _l("More than %(n)s rows; split the file."), n=format_number(MAX_ROWS)
                     )
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue

@@ -481,28 +481,31 @@ def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | Non
         done += len(rows)
         if progress:
             progress(done, total)
+    # Parameters are named p_<field>: Core would add a SET for any parameter named like a
+    # column, and a file without an Email or Peran column must leave those columns alone.
     values: dict[str, Any] = {
-        "name": sa.bindparam("name"),
-        "unit_id": sa.bindparam("unit_id"),
-        "jabatan": sa.bindparam("jabatan"),
-        "golongan": sa.bindparam("golongan"),
-        "jenis": sa.bindparam("jenis"),
-        "active": True,
+        name: sa.bindparam(f"p_{name}")
+        for name in ("name", "unit_id", "jabatan", "golongan", "jenis")
     }
+    values["active"] = True
     if plan.options.get("has_email"):
-        values["email"] = sa.bindparam("email")
+        values["email"] = sa.bindparam("p_email")
     if plan.options.get("has_roles"):
-        values["is_hr"] = sa.bindparam("is_hr")
-        values["is_admin"] = sa.bindparam("is_admin")
+        values["is_hr"] = sa.bindparam("p_is_hr")
+        values["is_admin"] = sa.bindparam("p_is_admin")
         # A new HR officer's scope starts at their own unit; an existing scope is kept.
         values["hr_unit_id"] = sa.case(
-            (sa.bindparam("is_hr"), sa.func.coalesce(Employee.hr_unit_id, sa.bindparam("unit_id"))),
+            (
+                sa.bindparam("p_is_hr"),
+                sa.func.coalesce(Employee.hr_unit_id, sa.bindparam("p_unit_id")),
+            ),
             else_=sa.null(),
         )
-    update = sa.update(Employee).where(Employee.id == sa.bindparam("_id")).values(**values)
+    update = sa.update(Employee).where(Employee.id == sa.bindparam("p_id")).values(**values)
     for batch in plan.update.batches():
         rows = [
-            {"_id": person_id, **dict(zip(FIELDS, rest, strict=True))} for person_id, *rest in batch
+            {"p_id": person_id, **{f"p_{k}": v for k, v in zip(FIELDS, rest, strict=True)}}
+            for person_id, *rest in batch
         ]
         connection.execute(update, rows)
         done += len(rows)
