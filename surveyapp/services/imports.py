@@ -78,7 +78,8 @@ class _Spill:
         self._file.seek(0)
         while True:
             try:
-                yield marshal.load(self._file)  # noqa: S302  # nosec B302: our own file
+                # The file is our own, written just above; nothing from outside reads into it.
+                yield marshal.load(self._file)  # noqa: S302  # nosec B302
             except EOFError:
                 return
 
@@ -276,16 +277,16 @@ def _compared(has_email: bool, has_roles: bool) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _existing_people(compared: tuple[str, ...]) -> dict[int, tuple[int, bool, int, bool]]:
-    """int(NIP) -> (id, active, fingerprint of the compared fields, is_admin); streamed, so the
-    map is all that stays (a few dozen bytes a person)."""
+def _existing_people(compared: tuple[str, ...]) -> dict[int, tuple[int, bool, int]]:
+    """int(NIP) -> (id, active, fingerprint of the compared fields); streamed, so the map is
+    all that stays (about 350 bytes a known person)."""
     columns = [getattr(Employee, name) for name in compared]
     result = db.session.execute(
-        sa.select(
-            Employee.id, Employee.nip, Employee.active, Employee.is_admin, *columns
-        ).execution_options(yield_per=5000)
+        sa.select(Employee.id, Employee.nip, Employee.active, *columns).execution_options(
+            yield_per=5000
+        )
     )
-    return {int(row[1]): (row[0], row[2], hash(tuple(row[4:])), row[3]) for row in result}
+    return {int(row[1]): (row[0], row[2], hash(tuple(row[3:]))) for row in result}
 
 
 def plan_employees(
@@ -409,7 +410,7 @@ def plan_employees(
         keep = actor.id if actor is not None else None
         plan.deactivate = [
             person_id
-            for key, (person_id, active, _fp, _admin) in existing.items()
+            for key, (person_id, active, _fp) in existing.items()
             if active and key not in seen and person_id != keep
         ]
         if plan.deactivate:
