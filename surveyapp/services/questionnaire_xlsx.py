@@ -16,7 +16,7 @@ from ..models import CoreValue, Employee, Item, QuestionnaireVersion
 from ..spreadsheet import text_cell
 from ..xlsx_reader import open_sheet
 from . import audit
-from .imports import MSG_REQUIRED, MSG_TOO_LONG, RowError, _Columns, _text
+from .imports import MSG_REQUIRED, RowError, _Columns, _text
 from .questionnaires import QuestionnaireError, is_frozen
 
 COLUMNS = ["Kode", "Nilai", "Perilaku", "Teks (id)", "Teks (en)", "Terbalik", "Urutan"]
@@ -127,6 +127,7 @@ def _order(value) -> int | None | bool:
 
 
 MSG_ORDER = _l("Urutan must be a whole number.")
+MSG_TOO_LONG = _l("At most %(n)d characters.")
 MSG_DUPLICATE_CODE = _l("This item code already appears in row %(row)d.")
 MSG_VALUE = _l("Nilai must be one of BP, AK, KO, HA, LO, AD, KL.")
 MSG_BEHAVIOUR = _l("Perilaku must be 1, 2 or 3.")
