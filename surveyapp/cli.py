@@ -163,13 +163,16 @@ def worker(burst: bool) -> None:
 @click.command("jobs-cleanup")
 @with_appcontext
 def jobs_cleanup() -> None:
-    """Delete job files older than 24 hours and fail jobs whose worker is gone (run hourly)."""
+    """Delete job files and unconfirmed roster uploads older than 24 hours and fail jobs whose
+    worker is gone (run hourly)."""
     from flask import current_app
 
-    from .services import jobs
+    from .services import imports, jobs
 
-    expired, failed = jobs.cleanup(current_app._get_current_object())
-    click.echo(f"expired {expired} failed {failed}")
+    app = current_app._get_current_object()
+    expired, failed = jobs.cleanup(app)
+    uploads = imports.forget_old_uploads(app)
+    click.echo(f"expired {expired} failed {failed} uploads {uploads}")
 
 
 @click.command("backup")
@@ -216,6 +219,7 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
     counts = plan.counts()
     summary = " ".join(f"{k}={v}" for k, v in counts.items() if k != "errors")
     if dry_run:
+        plan.close()
         click.echo(f"dry-run {summary}")
         return
     codes = []
@@ -224,9 +228,10 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
     else:
         with cli_progress("import-employees (write)") as progress:
             codes = imports.apply_employees(plan, actor=None, progress=progress)
+    plan.close()
     db.session.commit()
     click.echo(f"imported {summary}")
-    if codes:
+    if len(codes):
         from pathlib import Path
 
         from flask import current_app
@@ -236,8 +241,10 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
         target = (
             Path(current_app.instance_path) / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
         )
-        write_activation_codes(codes, target)
-        target.chmod(0o600)
+        with target.open("wb") as fh:
+            target.chmod(0o600)  # before a single code is written
+            write_activation_codes(codes, fh)
+        codes.close()
         click.echo(f"activation codes for {len(codes)} new accounts: {target}")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
@@ -21,6 +22,7 @@ MAX_FILE_BYTES = 15 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 150  # xlsx XML compresses well, but not a thousandfold
 MAX_ROWS = 200_000
+MAX_MEMBERS = 1_000  # a workbook has a few dozen parts
 
 
 class SpreadsheetRejected(Exception):
@@ -57,14 +59,25 @@ def check_container(source: str | Path | IO[bytes]) -> None:
         )
     if not zipfile.is_zipfile(source):
         raise SpreadsheetRejected(_l("This is not an Excel workbook (.xlsx)."))
-    with zipfile.ZipFile(source) as archive:
-        names = set(archive.namelist())
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        raise SpreadsheetRejected(_l("This is not an Excel workbook (.xlsx).")) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise SpreadsheetRejected(
+                _l("The workbook unpacks to far more than its size; it is refused.")
+            )
+        names = {info.filename for info in members}
         if "xl/workbook.xml" not in names:
             raise SpreadsheetRejected(_l("This is not an Excel workbook (.xlsx)."))
         total = 0
-        for info in archive.infolist():
+        for info in members:
             total += info.file_size
-            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+            # Small parts are left alone: a few kilobytes cannot hurt, and tiny parts compress
+            # oddly well. A size the header lies about is caught by zipfile when reading.
+            if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise SpreadsheetRejected(
                     _l("The workbook unpacks to far more than its size; it is refused.")
                 )
@@ -89,8 +102,15 @@ def open_sheet(source: str | Path | IO[bytes], required: list[str]) -> Sheet:
     if header is None:
         book.close()
         raise SpreadsheetRejected(_l("The first sheet is empty."))
-    names = ["" if h is None else str(h).strip() for h in header]
-    headers = {name.lower(): i for i, name in enumerate(names) if name}
+    names = ["" if h is None else " ".join(str(h).split()) for h in header]
+    headers: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        if name.lower() in headers:
+            book.close()
+            raise SpreadsheetRejected(_l("The column %(column)s appears twice."), column=name)
+        headers[name.lower()] = i
     missing = [name for name in required if name.lower() not in headers]
     if missing:
         book.close()
@@ -98,18 +118,24 @@ def open_sheet(source: str | Path | IO[bytes], required: list[str]) -> Sheet:
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
         book.close()
-        raise SpreadsheetRejected(_l("More than %(n)s rows; split the file."), n=f"{MAX_ROWS:,}")
+        raise SpreadsheetRejected(
+            _l("More than %(n)s rows; split the file."), n=format_number(MAX_ROWS)
+        )
 
     def data() -> Iterator[tuple[int, tuple[Any, ...]]]:
         try:
             for number, values in enumerate(rows, start=2):
                 if number > MAX_ROWS + 1:
                     raise SpreadsheetRejected(
-                        _l("More than %(n)s rows; split the file."), n=f"{MAX_ROWS:,}"
+                        _l("More than %(n)s rows; split the file."), n=format_number(MAX_ROWS)
                     )
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
                 yield number, values
+        except SpreadsheetRejected:
+            raise
+        except Exception as exc:  # a part that is damaged, or lies about its size
+            raise SpreadsheetRejected(_l("The workbook cannot be read; is it damaged?")) from exc
         finally:
             book.close()
 

@@ -1,4 +1,8 @@
-"""Admin: roster import from xlsx with a dry-run preview, then an all-or-nothing commit."""
+"""Admin: roster import from xlsx. Upload, a dry-run preview (to create, to update, to
+deactivate, errors by row and column), then an all-or-nothing commit that runs as a job.
+
+Between preview and commit the file waits in instance/uploads under a random token; the
+commit checks it again from scratch, so nothing the browser sends back is trusted."""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from ..xlsx_reader import SpreadsheetRejected
 from . import bp
 from .forms import ImportForm
 
-PREVIEW_ROWS = 20
 PREVIEW_ERRORS = 500
 
 
@@ -22,20 +25,21 @@ def imports_upload():
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template("admin/imports/upload.html", form=form)
-    token = imports.activation_token()
-    path = imports.upload_path(current_app, token)
-    form.file.data.save(path)
+    token, path = imports.save_upload(current_app, form.file.data.stream)
     try:
         if form.kind.data == "units":
             plan = imports.plan_units(str(path))
         else:
             plan = imports.plan_employees(
-                str(path), deactivate_missing=form.deactivate_missing.data
+                str(path),
+                deactivate_missing=form.deactivate_missing.data,
+                actor=current_user._get_current_object(),
             )
     except SpreadsheetRejected as exc:
         path.unlink(missing_ok=True)
         flash(str(exc), "error")
         return render_template("admin/imports/upload.html", form=form), 422
+    plan.close()  # the preview needs only the counts, the first rows and the errors
     if not plan.ok:
         path.unlink(missing_ok=True)  # nothing to commit: the file must be fixed first
     return render_template(
@@ -44,9 +48,8 @@ def imports_upload():
         token=token,
         kind=form.kind.data,
         deactivate_missing=form.deactivate_missing.data,
-        rows=PREVIEW_ROWS,
         max_errors=PREVIEW_ERRORS,
-    )
+    ), 200 if plan.ok else 422
 
 
 @bp.post("/imports/<token>/commit")

@@ -4,6 +4,8 @@ The scope is checked again when the job runs, with the rights its owner has then
 
 from __future__ import annotations
 
+import os
+
 from flask_babel import lazy_gettext as _l
 
 from .. import excel
@@ -75,7 +77,9 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
     if kind == "units":
         plan = imports.plan_units(str(path))
     else:
-        plan = imports.plan_employees(str(path), deactivate_missing=deactivate_missing)
+        plan = imports.plan_employees(
+            str(path), deactivate_missing=deactivate_missing, actor=ctx.owner
+        )
     if not plan.ok:
         raise JobFailed(FILE_CHANGED)
     codes = []
@@ -83,11 +87,17 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
         imports.apply_units(plan, actor=ctx.owner)
     else:
         codes = imports.apply_employees(plan, actor=ctx.owner, progress=ctx.progress)
+    plan.close()
     path.unlink(missing_ok=True)
     summary = plan.counts()
-    if not codes:
+    if not len(codes):
         return Output(summary=summary)
-    excel.write_activation_codes(codes, ctx.output_path)
+    # Only this process's user may read the codes while they wait for their one download.
+    with os.fdopen(
+        os.open(ctx.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb"
+    ) as fh:
+        excel.write_activation_codes(codes, fh)
+    codes.close()
     return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)
 
 

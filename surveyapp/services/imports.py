@@ -1,15 +1,27 @@
 """Roster imports from the personnel spreadsheet: units, then employees.
 
-Validation reads the whole file first and collects every error as (row, column, message);
-only a file without any error is applied, in one transaction, with bulk statements. People
-missing from a full roster can be deactivated on request; nobody is ever deleted."""
+Checking reads the whole file once and collects every error as (row, column, message); only
+a file without any error is applied, in one transaction, with bulk statements (executemany
+in batches), never the ORM row by row. People missing from a full roster can be deactivated
+on request; nobody is ever deleted.
+
+Memory does not grow with the file: checked employee rows wait in an anonymous temporary file
+(`_Spill`) between the check and the write, and so do the new accounts' activation codes until
+they are written to their one-time workbook. What stays in memory is per known person (NIP
+and a fingerprint of their row, to tell an update from no change) and the errors."""
 
 from __future__ import annotations
 
+import marshal
+import os
 import secrets
-from collections.abc import Callable
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -26,6 +38,8 @@ from . import accounts, audit, org
 UNIT_COLUMNS = ["Kode Unit", "Nama Unit", "Kode Induk"]
 EMPLOYEE_COLUMNS = ["NIP", "Nama", "Kode Unit", "Jabatan", "Golongan", "Jenis"]
 ROLE_WORDS = {"pegawai": "employee", "employee": "employee", "hr": "hr", "admin": "admin"}
+PREVIEW_ROWS = 20
+BATCH = 2000
 Progress = Callable[[int, int | None], None]
 
 
@@ -39,14 +53,63 @@ class RowError:
         return f"row {self.row}, column {self.column}: {self.message}"
 
 
+class _Spill:
+    """Rows parked on disk in batches (marshal), in a temporary file that has no name on disk
+    and is readable by this process only; gone when closed."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+        self._buffer: list[tuple] = []
+        self.count = 0
+
+    def add(self, row: tuple) -> None:
+        self._buffer.append(row)
+        self.count += 1
+        if len(self._buffer) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            marshal.dump(self._buffer, self._file)
+            self._buffer = []
+
+    def batches(self) -> Iterator[list[tuple]]:
+        self._flush()
+        self._file.seek(0)
+        while True:
+            try:
+                # The file is our own, written just above; nothing from outside reads into it.
+                yield marshal.load(self._file)  # noqa: S302  # nosec B302
+            except EOFError:
+                return
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple]:
+        for batch in self.batches():
+            yield from batch
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class Plan:
+    """What an import would do: counts, the first rows of each kind for the preview, every
+    error. Units keep their rows in memory (an organisation has hundreds of units, not
+    hundreds of thousands); employees keep theirs in spills."""
+
     kind: str
-    create: list[dict] = field(default_factory=list)
-    update: list[dict] = field(default_factory=list)
-    deactivate: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    preview: dict[str, list[dict]] = field(
+        default_factory=lambda: {"create": [], "update": [], "deactivate": []}
+    )
+    create: Any = field(default_factory=list)
+    update: Any = field(default_factory=list)
+    deactivate: Any = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -61,6 +124,15 @@ class Plan:
             "errors": len(self.errors),
         }
 
+    def _show(self, what: str, row: dict) -> None:
+        if len(self.preview[what]) < PREVIEW_ROWS:
+            self.preview[what].append(row)
+
+    def close(self) -> None:
+        for part in (self.create, self.update):
+            if isinstance(part, _Spill):
+                part.close()
+
 
 def _text(value: Any) -> str:
     if value is None:
@@ -73,6 +145,9 @@ def _text(value: Any) -> str:
 class _Columns:
     def __init__(self, headers: dict[str, int]):
         self.headers = headers
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.headers
 
     def letter(self, name: str) -> str:
         return get_column_letter(self.headers[name.lower()] + 1)
@@ -127,8 +202,10 @@ def plan_units(source: str | IO[bytes], progress: Progress | None = None) -> Pla
         row = {"row": number, "code": code, "name": name, "parent": parent}
         if code not in existing:
             plan.create.append(row)
+            plan._show("create", row)
         elif existing[code][1] != name or existing[code][2] != parent:
             plan.update.append(row)
+            plan._show("update", row)
     if progress:
         progress(plan.rows, plan.rows)
     return plan
@@ -185,33 +262,60 @@ def apply_units(plan: Plan, actor: Employee | None) -> dict[str, int]:
 
 # --- employees -------------------------------------------------------------------------------
 
+# The columns of a checked employee row, in the order they are spilled.
+FIELDS = ("nip", "name", "unit_id", "jabatan", "golongan", "jenis", "email", "is_hr", "is_admin")
+LIMITS = {"Nama": 200, "Jabatan": 200, "Golongan": 20}
+
+
+def _compared(has_email: bool, has_roles: bool) -> tuple[str, ...]:
+    """The fields a file sets: an absent Email or Peran column leaves those fields alone."""
+    names = ["name", "unit_id", "jabatan", "golongan", "jenis"]
+    if has_email:
+        names.append("email")
+    if has_roles:
+        names += ["is_hr", "is_admin"]
+    return tuple(names)
+
+
+def _existing_people(compared: tuple[str, ...]) -> dict[int, tuple[int, bool, int]]:
+    """int(NIP) -> (id, active, fingerprint of the compared fields); streamed, so the map is
+    all that stays (about 350 bytes a known person)."""
+    columns = [getattr(Employee, name) for name in compared]
+    result = db.session.execute(
+        sa.select(Employee.id, Employee.nip, Employee.active, *columns).execution_options(
+            yield_per=5000
+        )
+    )
+    return {int(row[1]): (row[0], row[2], hash(tuple(row[3:]))) for row in result}
+
 
 def plan_employees(
-    source: str | IO[bytes], *, deactivate_missing: bool = False, progress: Progress | None = None
+    source: str | IO[bytes],
+    *,
+    deactivate_missing: bool = False,
+    actor: Employee | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
+    """Check every row; the plan says what would be created, updated and deactivated.
+
+    The acting admin is protected: the file cannot take away their own admin role, and
+    `deactivate_missing` never deactivates them."""
     sheet = open_sheet(source, EMPLOYEE_COLUMNS)
     cols = _Columns(sheet.headers)
-    plan = Plan("employees")
-    units = dict(db.session.execute(sa.select(Unit.code, Unit.id)).all())
-    existing = {
-        row.nip: row
-        for row in db.session.execute(
-            sa.select(
-                Employee.id,
-                Employee.nip,
-                Employee.name,
-                Employee.unit_id,
-                Employee.jabatan,
-                Employee.golongan,
-                Employee.jenis,
-                Employee.email,
-                Employee.is_hr,
-                Employee.is_admin,
-                Employee.active,
-            )
-        )
+    has_email, has_roles = cols.has("Email"), cols.has("Peran")
+    compared = _compared(has_email, has_roles)
+    plan = Plan(
+        "employees",
+        create=_Spill(),
+        update=_Spill(),
+        options={"has_email": has_email, "has_roles": has_roles},
+    )
+    units = {
+        code: (uid, active)
+        for code, uid, active in db.session.execute(sa.select(Unit.code, Unit.id, Unit.active))
     }
-    seen: dict[str, int] = {}
+    existing = _existing_people(compared)
+    seen: dict[int, int] = {}
     for number, values in sheet.rows:
         plan.rows += 1
         if progress and plan.rows % 5000 == 0:
@@ -229,30 +333,41 @@ def plan_employees(
         nip = None
         if isinstance(raw_nip, int | float) and not isinstance(raw_nip, bool):
             error("NIP", MSG_NIP_NUMBER)
+        elif _text(raw_nip) == "":
+            error("NIP", MSG_REQUIRED)
         else:
             try:
-                nip = normalise_nip(_text(raw_nip) or None)
+                nip = normalise_nip(_text(raw_nip))
             except InvalidNip:
                 digits = sum(c.isdigit() for c in _text(raw_nip))
                 error("NIP", MSG_NIP_LENGTH, n=digits)
         if nip is not None:
-            if nip in seen:
-                error("NIP", MSG_DUPLICATE_NIP, row=seen[nip])
+            key = int(nip)
+            if key in seen:
+                error("NIP", MSG_DUPLICATE_NIP, row=seen[key])
             else:
-                seen[nip] = number
-        name = _text(cols.get(values, "Nama"))
-        if not name:
+                seen[key] = number
+        text = {}
+        for column in ("Nama", "Jabatan", "Golongan"):
+            text[column] = _text(cols.get(values, column))
+            if len(text[column]) > LIMITS[column]:
+                error(column, MSG_TOO_LONG, n=LIMITS[column])
+        if not text["Nama"]:
             error("Nama", MSG_REQUIRED)
         unit_code = _text(cols.get(values, "Kode Unit"))
         if not unit_code:
             error("Kode Unit", MSG_REQUIRED)
         elif unit_code not in units:
             error("Kode Unit", MSG_UNKNOWN_UNIT, code=unit_code)
+        elif not units[unit_code][1]:
+            error("Kode Unit", MSG_INACTIVE_UNIT, code=unit_code)
         jenis = _text(cols.get(values, "Jenis")).upper()
-        if jenis not in ("PNS", "PPPK"):
+        if not jenis:
+            error("Jenis", MSG_REQUIRED)
+        elif jenis not in ("PNS", "PPPK"):
             error("Jenis", MSG_JENIS)
         email = _text(cols.get(values, "Email")) or None
-        if email and ("@" not in email or len(email) > 254):
+        if email and ("@" not in email or len(email) > 254 or " " in email):
             error("Email", MSG_EMAIL)
         roles: set[str] = set()
         for word in filter(
@@ -262,118 +377,154 @@ def plan_employees(
                 error("Peran", MSG_ROLE, role=word)
             else:
                 roles.add(ROLE_WORDS[word])
+        old = existing.get(int(nip)) if nip is not None else None
+        if (
+            has_roles
+            and actor is not None
+            and old is not None
+            and old[0] == actor.id
+            and "admin" not in roles
+        ):
+            error("Peran", MSG_OWN_ADMIN)
         if len(plan.errors) > errors_before:
             continue
         record = {
-            "row": number,
             "nip": nip,
-            "name": name[:200],
-            "unit_id": units[unit_code],
-            "jabatan": _text(cols.get(values, "Jabatan"))[:200],
-            "golongan": _text(cols.get(values, "Golongan"))[:20],
+            "name": text["Nama"],
+            "unit_id": units[unit_code][0],
+            "jabatan": text["Jabatan"],
+            "golongan": text["Golongan"],
             "jenis": jenis,
             "email": email,
             "is_hr": "hr" in roles,
             "is_admin": "admin" in roles,
         }
-        old = existing.get(nip)
+        row = tuple(record[f] for f in FIELDS)
         if old is None:
-            plan.create.append(record)
-        else:
-            record["id"] = old.id
-            fields = (
-                "name",
-                "unit_id",
-                "jabatan",
-                "golongan",
-                "jenis",
-                "email",
-                "is_hr",
-                "is_admin",
-            )
-            if not old.active or any(getattr(old, f) != record[f] for f in fields):
-                plan.update.append(record)
+            plan.create.add(row)
+            plan._show("create", {"row": number, **record})
+        elif not old[1] or old[2] != hash(tuple(record[f] for f in compared)):
+            plan.update.add((old[0], *row))
+            plan._show("update", {"row": number, **record})
     if deactivate_missing and not plan.errors:
+        keep = actor.id if actor is not None else None
         plan.deactivate = [
-            {"id": row.id, "nip": row.nip, "name": row.name}
-            for nip, row in existing.items()
-            if nip not in seen and row.active
+            person_id
+            for key, (person_id, active, _fp) in existing.items()
+            if active and key not in seen and person_id != keep
         ]
+        if plan.deactivate:
+            plan.preview["deactivate"] = [
+                {"nip": nip, "name": name}
+                for nip, name in db.session.execute(
+                    sa.select(Employee.nip, Employee.name)
+                    .where(Employee.id.in_(plan.deactivate[:PREVIEW_ROWS]))
+                    .order_by(Employee.name)
+                )
+            ]
+    plan.options["deactivate_missing"] = deactivate_missing
     if progress:
         progress(plan.rows, plan.rows)
     return plan
 
 
-def apply_employees(
-    plan: Plan, actor: Employee | None, progress: Progress | None = None
-) -> list[tuple[str, str, str]]:
-    """Insert, update and deactivate in bulk; new accounts get activation codes, returned as
-    (nip, name, code) for the one-time download. Flushes, never commits."""
+class Codes:
+    """The new accounts' (NIP, name, activation code), parked on disk until they are written
+    to the one-time workbook; iterate it once or more, then close it."""
+
+    def __init__(self) -> None:
+        self._spill = _Spill()
+
+    def add(self, nip: str, name: str, code: str) -> None:
+        self._spill.add((nip, name, code))
+
+    def __len__(self) -> int:
+        return len(self._spill)
+
+    def __iter__(self) -> Iterator[tuple[str, str, str]]:
+        return iter(self._spill)
+
+    def close(self) -> None:
+        self._spill.close()
+
+
+def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | None = None) -> Codes:
+    """Insert, update and deactivate in bulk; new accounts get activation codes, returned for
+    the one-time download. Flushes, never commits."""
     if not plan.ok or plan.kind != "employees":
         raise ValueError("only an employees plan without errors can be applied")
     total = len(plan.create) + len(plan.update) + len(plan.deactivate)
     done = 0
     now = utcnow()
     expires = now + timedelta(days=current_app.config["ACTIVATION_CODE_DAYS"])
-    codes: list[tuple[str, str, str]] = []
-    batch = 2000
-    for start in range(0, len(plan.create), batch):
-        chunk = plan.create[start : start + batch]
+    codes = Codes()
+    connection = db.session.connection()
+    insert = sa.insert(Employee)
+    for batch in plan.create.batches():
         rows = []
-        for r in chunk:
+        for values in batch:
+            record = dict(zip(FIELDS, values, strict=True))
             code = accounts.new_activation_code()
-            codes.append((r["nip"], r["name"], code))
+            codes.add(record["nip"], record["name"], code)
             rows.append(
                 {
-                    **{k: v for k, v in r.items() if k != "row"},
-                    "hr_unit_id": r["unit_id"] if r["is_hr"] else None,
+                    **record,
+                    "hr_unit_id": record["unit_id"] if record["is_hr"] else None,
                     "active": True,
                     "is_demo": False,
                     "session_version": 1,
                     "created_at": now,
-                    "activation_code_hash": accounts.hash_code(r["nip"], code),
+                    "activation_code_hash": accounts.hash_code(record["nip"], code),
                     "activation_expires_at": expires,
                 }
             )
-        db.session.execute(sa.insert(Employee), rows)
+        connection.execute(insert, rows)
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    # Parameters are named p_<field>: Core would add a SET for any parameter named like a
+    # column, and a file without an Email or Peran column must leave those columns alone.
+    values: dict[str, Any] = {
+        name: sa.bindparam(f"p_{name}")
+        for name in ("name", "unit_id", "jabatan", "golongan", "jenis")
+    }
+    values["active"] = True
+    if plan.options.get("has_email"):
+        values["email"] = sa.bindparam("p_email")
+    if plan.options.get("has_roles"):
+        values["is_hr"] = sa.bindparam("p_is_hr")
+        values["is_admin"] = sa.bindparam("p_is_admin")
+        # A new HR officer's scope starts at their own unit; an existing scope is kept.
+        values["hr_unit_id"] = sa.case(
+            (
+                sa.bindparam("p_is_hr"),
+                sa.func.coalesce(Employee.hr_unit_id, sa.bindparam("p_unit_id")),
+            ),
+            else_=sa.null(),
+        )
+    update = sa.update(Employee).where(Employee.id == sa.bindparam("p_id")).values(**values)
+    for batch in plan.update.batches():
+        rows = [
+            {"p_id": person_id, **{f"p_{k}": v for k, v in zip(FIELDS, rest, strict=True)}}
+            for person_id, *rest in batch
+        ]
+        connection.execute(update, rows)
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    ids = list(plan.deactivate)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        connection.execute(
+            sa.update(Employee)
+            .where(Employee.id.in_(chunk))
+            .values(active=False, session_version=Employee.session_version + 1)
+        )
         done += len(chunk)
         if progress:
             progress(done, total)
-    if plan.update:
-        statement = (
-            sa.update(Employee)
-            .where(Employee.id == sa.bindparam("_id"))
-            .values(
-                name=sa.bindparam("name"),
-                unit_id=sa.bindparam("unit_id"),
-                jabatan=sa.bindparam("jabatan"),
-                golongan=sa.bindparam("golongan"),
-                jenis=sa.bindparam("jenis"),
-                email=sa.bindparam("email"),
-                is_hr=sa.bindparam("is_hr"),
-                is_admin=sa.bindparam("is_admin"),
-                active=True,
-            )
-        )
-        connection = db.session.connection()
-        for start in range(0, len(plan.update), batch):
-            chunk = [{**r, "_id": r["id"]} for r in plan.update[start : start + batch]]
-            connection.execute(statement, chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    ids = [r["id"] for r in plan.deactivate]
-    for start in range(0, len(ids), batch):
-        db.session.execute(
-            sa.update(Employee)
-            .where(Employee.id.in_(ids[start : start + batch]))
-            .values(active=False)
-        )
-    if ids:
-        done += len(ids)
-        if progress:
-            progress(done, total)
     audit.record("employees_imported", actor=actor, object_type="import", after=plan.counts())
+    db.session.expire_all()
     return codes
 
 
@@ -391,17 +542,45 @@ MSG_NIP_NUMBER = _l(
 )
 MSG_NIP_LENGTH = _l("A NIP has 18 digits; this one has %(n)d.")
 MSG_DUPLICATE_NIP = _l("This NIP already appears in row %(row)d.")
+MSG_INACTIVE_UNIT = _l("Unit %(code)s is inactive.")
+MSG_TOO_LONG = _l("At most %(n)d characters.")
+MSG_OWN_ADMIN = _l("You cannot take away your own admin role.")
 MSG_JENIS = _l("Jenis must be PNS or PPPK.")
 MSG_EMAIL = _l("This is not an e-mail address.")
 MSG_ROLE = _l("Unknown role %(role)s; use pegawai, hr or admin.")
 
 
-def upload_path(app, token: str):
-    """Where an uploaded roster waits between its preview and its commit."""
-    from pathlib import Path
+UPLOAD_MAX_AGE = timedelta(hours=24)
 
+
+def upload_path(app, token: str):
+    """Where an uploaded roster waits between its preview and its commit: a random name in a
+    folder only the app's user can read."""
     if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
         raise ValueError("bad token")
     folder = Path(app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder / f"{token}.xlsx"
+
+
+def save_upload(app, stream: IO[bytes]) -> tuple[str, Path]:
+    """Store an uploaded file under a fresh random token, readable by the app's user only."""
+    token = activation_token()
+    path = upload_path(app, token)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+        shutil.copyfileobj(stream, fh)
+    return token, path
+
+
+def forget_old_uploads(app) -> int:
+    """Uploads previewed but never committed are deleted after a day (flask jobs-cleanup)."""
+    folder = Path(app.instance_path) / "uploads"
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - UPLOAD_MAX_AGE.total_seconds()
+    removed = 0
+    for path in folder.glob("*.xlsx"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

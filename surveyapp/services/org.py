@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Employee, Unit
+from . import audit
 
 
 def add_unit(code: str, name: str, parent: Unit | None) -> Unit:
@@ -63,19 +64,129 @@ def units_in_scope(user: Employee) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
+PATH_LIMIT = 400  # Unit.path is a String(400)
+
+
+class UnitRefused(ValueError):
+    """A unit change the rules forbid; `reason` is a key the view turns into a message."""
+
+    def __init__(self, reason: str, **values):
+        super().__init__(reason)
+        self.reason = reason
+        self.values = values
+
+
+def _parent(parent_id: int | None) -> Unit | None:
+    """The unit a form names as parent: None for a root; a forged id is refused, never a root."""
+    if parent_id is None:
+        return None
+    parent = db.session.get(Unit, parent_id)
+    if parent is None:
+        raise UnitRefused("unknown_parent")
+    return parent
+
+
+def _clean(code: str | None, name: str | None) -> tuple[str, str]:
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if not code or not name:
+        raise UnitRefused("required")
+    if len(code) > 40 or len(name) > 200:
+        raise UnitRefused("too_long")
+    return code, name
+
+
+def create_unit(code: str, name: str, parent_id: int | None, *, actor: Employee) -> Unit:
+    code, name = _clean(code, name)
+    parent = _parent(parent_id)
+    if parent is not None and not parent.active:
+        raise UnitRefused("inactive_parent")
+    if db.session.scalar(sa.select(Unit.id).where(Unit.code == code)) is not None:
+        raise UnitRefused("code_taken")
+    unit = add_unit(code, name, parent)
+    audit.record(
+        "unit_created",
+        actor=actor,
+        object_type="unit",
+        object_id=unit.id,
+        after={"code": code, "name": name, "parent": parent.code if parent else None},
+    )
+    return unit
+
+
+def update_unit(unit: Unit, *, name: str, parent_id: int | None, actor: Employee) -> None:
+    """Rename and, when the parent changes, move the unit with its whole subtree."""
+    _code, name = _clean(unit.code, name)
+    parent = _parent(parent_id)
+    before = {"name": unit.name, "parent": unit.parent.code if unit.parent else None}
+    if (parent.id if parent else None) != unit.parent_id:
+        if parent is not None and not parent.active:
+            raise UnitRefused("inactive_parent")
+        move_unit(unit, parent)
+    unit.name = name
+    after = {"name": unit.name, "parent": parent.code if parent else None}
+    if after != before:
+        audit.record(
+            "unit_changed",
+            actor=actor,
+            object_type="unit",
+            object_id=unit.id,
+            before=before,
+            after=after,
+        )
+
+
+def set_unit_active(unit: Unit, active: bool, *, actor: Employee) -> None:
+    """Deactivate only an empty unit (no active subunit, no active employee), so that nobody
+    is left in a unit that no longer exists; reactivate only under an active parent."""
+    if active == unit.active:
+        return
+    if active:
+        if unit.parent is not None and not unit.parent.active:
+            raise UnitRefused("inactive_parent")
+    else:
+        subunits = db.session.scalar(
+            sa.select(sa.func.count(Unit.id)).where(
+                in_subtree(Unit.path, unit.path), Unit.id != unit.id, Unit.active.is_(True)
+            )
+        )
+        people = db.session.scalar(
+            sa.select(sa.func.count(Employee.id)).where(
+                Employee.unit_id == unit.id, Employee.active.is_(True)
+            )
+        )
+        if subunits or people:
+            raise UnitRefused("not_empty", units=subunits, people=people)
+    unit.active = active
+    audit.record(
+        "unit_activated" if active else "unit_deactivated",
+        actor=actor,
+        object_type="unit",
+        object_id=unit.id,
+        before={"active": not active},
+        after={"active": active},
+    )
+
+
 def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     """Re-hang a unit and its whole subtree under another parent: one UPDATE for all paths.
-    Refuses a parent inside the unit's own subtree (a cycle)."""
+    Refuses a parent inside the unit's own subtree (a cycle) and a tree deeper than a path holds."""
     if new_parent is not None and new_parent.path.startswith(unit.path):
-        raise ValueError("cycle")
+        raise UnitRefused("cycle")
     old_path, old_depth = unit.path, unit.depth
+    new_path = (new_parent.path if new_parent is not None else "/") + f"{unit.id}/"
+    longest = db.session.scalar(
+        sa.select(sa.func.max(sa.func.length(Unit.path))).where(in_subtree(Unit.path, old_path))
+    )
+    if (longest or len(old_path)) - len(old_path) + len(new_path) > PATH_LIMIT:
+        raise UnitRefused("too_deep")
     unit.parent = new_parent
     db.session.flush()
     place(unit)
     new_path, shift = unit.path, unit.depth - old_depth
     db.session.execute(
         sa.update(Unit)
-        .where(Unit.path.startswith(old_path), Unit.id != unit.id)
+        .where(in_subtree(Unit.path, old_path), Unit.id != unit.id)
         .values(
             path=sa.literal(new_path) + sa.func.substr(Unit.path, len(old_path) + 1),
             depth=Unit.depth + shift,

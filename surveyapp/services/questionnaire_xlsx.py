@@ -61,9 +61,12 @@ def import_items(
         behaviour = _text(cols.get(cells, "Perilaku"))
         text_id = _text(cols.get(cells, "Teks (id)"))
         reverse = _text(cols.get(cells, "Terbalik")).lower()
+        order = _order(cols.get(cells, "Urutan"))
         before = len(errors)
-        if not code or len(code) > 20:
+        if not code:
             errors.append(RowError(number, cols.letter("Kode"), str(MSG_REQUIRED)))
+        elif len(code) > 20:
+            errors.append(RowError(number, cols.letter("Kode"), str(MSG_TOO_LONG) % {"n": 20}))
         elif code in seen:
             errors.append(
                 RowError(number, cols.letter("Kode"), str(MSG_DUPLICATE_CODE) % {"row": seen[code]})
@@ -76,6 +79,8 @@ def import_items(
             errors.append(RowError(number, cols.letter("Teks (id)"), str(MSG_REQUIRED)))
         if reverse not in YES | NO:
             errors.append(RowError(number, cols.letter("Terbalik"), str(MSG_REVERSE)))
+        if order is False:
+            errors.append(RowError(number, cols.letter("Urutan"), str(MSG_ORDER)))
         if len(errors) > before:
             continue
         seen[code] = number
@@ -87,11 +92,15 @@ def import_items(
                 "text_id": text_id[:1000],
                 "text_en": _text(cols.get(cells, "Teks (en)"))[:1000] or None,
                 "reverse": reverse in YES,
-                "position": len(rows) + 1,
+                # Urutan when given (rows without one follow, in file order), else file order
+                "position": (order if order is not None else _LAST, len(rows)),
             }
         )
     if errors or not rows:
         return errors or [RowError(2, "A", str(MSG_REQUIRED))]
+    rows.sort(key=lambda row: row["position"])
+    for position, row in enumerate(rows, start=1):
+        row["position"] = position
     version.items.clear()
     db.session.flush()
     version.items.extend(Item(**row) for row in rows)
@@ -107,6 +116,19 @@ def import_items(
     return []
 
 
+_LAST = 10**9
+
+
+def _order(value) -> int | None | bool:
+    """The Urutan cell: a whole number, None when empty, False when it is anything else."""
+    text = _text(value)
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) <= 6 else False
+
+
+MSG_ORDER = _l("Urutan must be a whole number.")
+MSG_TOO_LONG = _l("At most %(n)d characters.")
 MSG_DUPLICATE_CODE = _l("This item code already appears in row %(row)d.")
 MSG_VALUE = _l("Nilai must be one of BP, AK, KO, HA, LO, AD, KL.")
 MSG_BEHAVIOUR = _l("Perilaku must be 1, 2 or 3.")

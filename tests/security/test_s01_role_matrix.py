@@ -65,6 +65,8 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.units": {"GET": "admin"},
     "admin.unit_create": {"POST": "admin"},
     "admin.unit_update": {"POST": "admin"},
+    "admin.unit_detail": {"GET": "admin"},
+    "admin.unit_active": {"POST": "admin"},
     "admin.employees": {"GET": "admin"},
     "admin.employee_edit": {"GET": "admin", "POST": "admin"},
     "admin.employee_activation": {"POST": "admin"},

@@ -1,0 +1,135 @@
+"""Employees as an admin sees them: search, edit, roles and HR scope, deactivate, new code.
+
+Nobody is ever deleted: a person's responses and audit entries keep pointing at them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import JENIS, Employee, Unit
+from . import accounts, audit
+
+PAGE_SIZE = 50
+AUDITED = ("name", "unit_id", "jabatan", "golongan", "jenis", "email")
+ROLE_FIELDS = ("is_hr", "hr_unit_id", "is_admin", "active")
+
+
+class EmployeeRefused(ValueError):
+    """A change the rules forbid; `reason` is a key the view turns into a message."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Employee]
+    total: int
+    page: int
+    pages: int
+
+
+def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Page:
+    """By name (any part, case-insensitive) or by NIP (its first digits, typed with or without
+    spaces and dots); ordered by name, a page at a time."""
+    query = (query or "").strip()[:100]
+    statement = sa.select(Employee)
+    if query:
+        digits = "".join(c for c in query if c.isdigit())
+        by_nip = Employee.nip.startswith(digits, autoescape=True) if digits else sa.false()
+        statement = statement.where(sa.or_(Employee.name.icontains(query, autoescape=True), by_nip))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    rows = list(
+        db.session.scalars(
+            statement.order_by(Employee.name, Employee.id)
+            .options(sa.orm.joinedload(Employee.unit))
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    return Page(rows, total, page, pages)
+
+
+@dataclass(frozen=True)
+class EmployeeChanges:
+    """What the edit form may change; NIP, password and activation are not among them."""
+
+    name: str
+    unit_id: int | None
+    jabatan: str = ""
+    golongan: str = ""
+    jenis: str = "PNS"
+    email: str | None = None
+    is_hr: bool = False
+    hr_unit_id: int | None = None  # None with is_hr: their own unit
+    is_admin: bool = False
+    active: bool = True
+
+
+def _unit(unit_id: int | None) -> Unit:
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise EmployeeRefused("unknown_unit")
+    return unit
+
+
+def update(person: Employee, changes: EmployeeChanges, *, actor: Employee) -> None:
+    """Apply an admin's edit, all checked before anything changes; audited with before/after."""
+    name = changes.name.strip()
+    if not name:
+        raise EmployeeRefused("name_required")
+    unit = _unit(changes.unit_id)
+    if unit.id != person.unit_id and not unit.active:
+        raise EmployeeRefused("inactive_unit")
+    hr_unit = _unit(changes.hr_unit_id) if changes.is_hr and changes.hr_unit_id else unit
+    if changes.jenis not in JENIS:
+        raise EmployeeRefused("jenis")
+    email = (changes.email or "").strip() or None
+    if email is not None and ("@" not in email or len(email) > 254):
+        raise EmployeeRefused("email")
+    if person.id == actor.id and not changes.is_admin:
+        raise EmployeeRefused("own_admin")
+    if person.id == actor.id and not changes.active:
+        raise EmployeeRefused("own_active")
+    before = _snapshot(person)
+    person.name = name[:200]
+    person.unit_id = unit.id
+    person.jabatan = changes.jabatan.strip()[:200]
+    person.golongan = changes.golongan.strip()[:20]
+    person.jenis = changes.jenis
+    person.email = email
+    person.is_hr = changes.is_hr
+    person.hr_unit_id = hr_unit.id if changes.is_hr else None
+    person.is_admin = changes.is_admin
+    if before["active"] and not changes.active:
+        accounts.end_all_sessions(person)  # a deactivated account is logged out everywhere
+    person.active = changes.active
+    after = _snapshot(person)
+    if after != before:
+        changed = [k for k in after if after[k] != before[k]]
+        audit.record(
+            "employee_changed",
+            actor=actor,
+            object_type="employee",
+            object_id=person.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+
+
+def _snapshot(person: Employee) -> dict:
+    return {k: getattr(person, k) for k in AUDITED + ROLE_FIELDS}
+
+
+def reset_activation(person: Employee, *, actor: Employee) -> str:
+    """A new one-time code that replaces any earlier one; the account keeps its password until
+    the code is used. An inactive account cannot be activated, so it gets no code."""
+    if not person.active:
+        raise EmployeeRefused("inactive")
+    return accounts.issue_activation_code(person, actor=actor)
