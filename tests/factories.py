@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -189,3 +190,20 @@ def download_export(client, url: str, unit=None):
     started = client.post(url, data={"unit": "" if unit is None else str(unit)})
     assert started.status_code == 303, started.status_code
     return client.get(started.headers["Location"] + "/download")
+
+
+@contextmanager
+def count_statements():
+    """Collect the SQL statements sent while the block runs (to pin a fixed number)."""
+    from surveyapp.extensions import db
+
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from surveyapp import xlsx_reader
 from surveyapp.extensions import db
 from surveyapp.models import AuditLog, Employee, Unit
 from surveyapp.services import imports
+from tests.factories import count_statements
 from tests.integration.test_imports import HEADER, NIP_A, NIP_B, person, xlsx
 
 UNIT_HEADER = imports.UNIT_COLUMNS
@@ -354,26 +354,12 @@ def test_old_uploads_are_forgotten_by_jobs_cleanup(app, runner, admin_client, or
     assert _uploads(app) == [fresh]
 
 
-@contextmanager
-def _counting():
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-
-
 def _statements_to_import(org, n: int, offset: int, mover) -> int:
     """New people and one move; statements counted for the write only."""
     news = [person(f"19900101201503{offset + i:04d}", "A-1", Nama=f"P {i}") for i in range(n)]
     moved = [person(mover.nip, "DINAS-B", Nama=mover.name)]
     plan = imports.plan_employees(xlsx(news + moved), actor=org.admin)
-    with _counting() as statements:
+    with count_statements() as statements:
         codes = imports.apply_employees(plan, actor=org.admin)
         db.session.flush()
     assert len(codes) == n

@@ -4,7 +4,6 @@ size: no query per person or per unit."""
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Employee, Response, RosterEntry, utcnow
 from surveyapp.services import participation, results
+from tests.factories import count_statements
 
 
 def populate(build, session, n_units: int, n_people: int, seed: int):
@@ -73,20 +73,6 @@ def populate(build, session, n_units: int, n_people: int, seed: int):
     return period, units
 
 
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-
-
 def statements_for(period, units) -> dict[str, int]:
     """Statements per service call, each starting from a session that remembers nothing."""
     root = units[0].path
@@ -104,7 +90,7 @@ def statements_for(period, units) -> dict[str, int]:
     counts = {}
     for name, call in calls.items():
         db.session.expire_all()
-        with counting() as statements:
+        with count_statements() as statements:
             outcome = call()
         assert outcome  # each call produced something to count for
         counts[name] = len(statements)
