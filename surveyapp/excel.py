@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .scoring import WITHHELD_COMPLEMENT
 from .spreadsheet import text_cell
 
 SHEETS = ("Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi")
@@ -65,6 +66,8 @@ class UnitLine:
     band: str | None
     withheld: bool = False
     unit_id: int | None = None  # for links on the results page; the workbook ignores it
+    drafts: int = 0
+    withheld_reason: str | None = None  # scoring.WITHHELD_SMALL or WITHHELD_COMPLEMENT
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,11 @@ class Report:
     timezone: str = "Asia/Jakarta"
     timezone_label: str = "WIB"
     reverse_items: Sequence[str] = field(default_factory=tuple)
+    # Set while the period's results are not published: the workbook is then a participation
+    # workbook (counts, and who has not filled in where individuals are shown), and this text
+    # says when results come.
+    results_pending: str | None = None
+    non_respondents: Iterable[NonRespondentLine] | None = None
 
 
 class _CellSheet(WriteOnlyWorksheet):
@@ -260,6 +268,11 @@ class _Writer:
         self.progress(min(self.done, self.total), self.total)
 
     def write(self, output: Output) -> None:
+        if self.report.results_pending is not None:
+            self.participation()
+            self.book.save(output)
+            self.progress(self.total, self.total)
+            return
         self.summary()
         if self.report.people is not None and not self.report.hide_individuals:
             self.people()
@@ -268,6 +281,78 @@ class _Writer:
         self.methodology()
         self.book.save(output)
         self.progress(self.total, self.total)
+
+    # Participation workbook ------------------------------------------------------------------
+    def participation(self) -> None:
+        """Ringkasan with counts and rates under a title that says what the file is not."""
+        report = self.report
+        self.book.properties.title = _(
+            "Participation report: %(period)s", period=report.period_name
+        )
+        sheet = new_sheet(self.book, SHEETS[0])
+        st = _Styles(sheet)
+        headers = [
+            _("Unit"),
+            _("Unit code"),
+            _("Eligible"),
+            _("Submitted"),
+            _("Draft"),
+            _("Not started"),
+            _("Participation"),
+        ]
+        _set_widths(
+            sheet,
+            [
+                _fit([u.name for u in report.units], 24, 60) + 2,
+                _fit([u.code for u in report.units], 10, 24),
+                12,
+                12,
+                12,
+                14,
+                13,
+            ],
+        )
+        sheet.freeze_panes = "C7"
+        title = st.text(_("Participation report (no results yet)"), bold=True)
+        title.font = Font(bold=True, size=14)
+        sheet.append([title])
+        sheet.append([st.text(f"{report.period_name} ({report.period_code})")])
+        sheet.append([st.text(_("Scope: %(scope)s", scope=report.scope_name))])
+        sheet.append([st.text(report.results_pending)])
+        local = report.generated_at.astimezone(self.tz)
+        sheet.append(
+            [
+                st.text(
+                    _(
+                        "Generated at %(when)s by %(who)s",
+                        when=f"{local:%Y-%m-%d %H:%M} {report.timezone_label}",
+                        who=report.generated_by,
+                    )
+                )
+            ]
+        )
+        sheet.append([st.header(h) for h in headers])
+        for unit in report.units:
+            sheet.append(self._participation_row(st, unit, indent=unit.depth))
+        self.step(len(report.units))
+        sheet.append(self._participation_row(st, report.total, bold=True, name=_("Total")))
+        self.step(1)
+        sheet.auto_filter.ref = f"A6:{get_column_letter(len(headers))}{len(report.units) + 6}"
+        if report.non_respondents is not None:
+            non_respondent_sheet(self.book, report.non_respondents, report.period_name)
+
+    def _participation_row(
+        self, st: _Styles, unit: UnitLine, *, indent: int = 0, bold: bool = False, name=None
+    ) -> list:
+        return [
+            st.text(unit.name if name is None else name, bold=bold, indent=indent),
+            st.text(unit.code, bold=bold),
+            st.number(unit.eligible, COUNT_FORMAT, bold),
+            st.number(unit.submitted, COUNT_FORMAT, bold),
+            st.number(unit.drafts, COUNT_FORMAT, bold),
+            st.number(unit.eligible - unit.submitted - unit.drafts, COUNT_FORMAT, bold),
+            st.number(unit.participation, PERCENT_FORMAT, bold),
+        ]
 
     # Ringkasan -------------------------------------------------------------------------------
     def _index_headers(self) -> list[str]:
@@ -343,14 +428,16 @@ class _Writer:
         ]
         if unit.withheld:
             row += [None] * (len(self.report.values) + 2)
-            row.append(st.text(self._withheld_note()))
+            row.append(st.text(self._withheld_note(unit.withheld_reason)))
             return row
         row += [st.number(unit.indices.get(v.code), INDEX_FORMAT, bold) for v in self.report.values]
         row.append(st.number(unit.overall, INDEX_FORMAT, bold))
         row.append(st.text(unit.band, bold=bold) if unit.band else None)
         return row
 
-    def _withheld_note(self) -> str:
+    def _withheld_note(self, reason: str | None = None) -> str:
+        if reason == WITHHELD_COMPLEMENT:
+            return _("Withheld to protect another unit (see Metodologi)")
         return _("Withheld: fewer than %(n)d respondents", n=self.report.min_group_size)
 
     # Pegawai ---------------------------------------------------------------------------------
@@ -456,7 +543,7 @@ class _Writer:
                 st.number(item.sd, SD_FORMAT),
             ]
             if item.withheld:
-                row[5:7] = [st.text(self._withheld_note())]
+                row[5:7] = [st.text(self._withheld_note(report.total.withheld_reason))]
             elif item.n:
                 row += [st.number(item.counts.get(p, 0), COUNT_FORMAT) for p in points]
             sheet.append(row)
@@ -492,7 +579,7 @@ class _Writer:
             index = None if report.total.withheld else report.total.indices.get(value.code)
             last = append([st.text(value.name), st.number(index, INDEX_FORMAT)])
         if report.total.withheld:
-            append([st.text(self._withheld_note())])
+            append([st.text(self._withheld_note(report.total.withheld_reason))])
         elif report.values:
             chart = BarChart()
             chart.type = "bar"
@@ -623,6 +710,19 @@ class _Writer:
             if report.hide_individuals
             else _("Visible to HR (Pegawai sheet)."),
         )
+        if report.hide_individuals:
+            line(
+                _("Privacy rule"),
+                _(
+                    "A group's numbers are withheld when fewer than %(n)d people have sent "
+                    "their answers. Some larger units are withheld as well, where subtracting "
+                    "their numbers from those of the unit above would reveal a group of fewer "
+                    "than %(n)d people. The decision is made once for the whole organisation, "
+                    "so every report shows the same numbers for the same unit, whatever its "
+                    "scope. Results appear only after the period is closed.",
+                    n=report.min_group_size,
+                ),
+            )
         line(
             _("Reliability"),
             _(
@@ -654,29 +754,37 @@ def write_non_respondents(
     """The list HR forwards to unit heads; returns the number of people written."""
     with force_locale(locale):
         book = Workbook(write_only=True)
-        sheet = new_sheet(book, "Belum mengisi")
-        st = _Styles(sheet)
-        headers = [_("NIP"), _("Name"), _("Unit"), _("Position (jabatan)"), _("Status")]
-        _set_widths(sheet, [21, 32, 32, 30, 15])
-        sheet.freeze_panes = "A3"
-        sheet.append([st.text(_("Not yet submitted: %(period)s", period=period_name), bold=True)])
-        sheet.append([st.header(h) for h in headers])
-        statuses = {STATUS_DRAFT: _("Draft"), STATUS_NOT_STARTED: _("Not filled in")}
-        count = 0
-        for line in rows:
-            sheet.append(
-                [
-                    text_cell(sheet, line.nip),
-                    text_cell(sheet, line.name),
-                    text_cell(sheet, line.unit),
-                    text_cell(sheet, line.jabatan),
-                    statuses[line.status],
-                ]
-            )
-            count += 1
-        sheet.auto_filter.ref = f"A2:E{count + 2}"
+        count = non_respondent_sheet(book, rows, period_name)
         book.save(output)
         return count
+
+
+def non_respondent_sheet(
+    book: Workbook, rows: Iterable[NonRespondentLine], period_name: str
+) -> int:
+    """The "Belum mengisi" sheet: one row per person who has not submitted."""
+    sheet = new_sheet(book, "Belum mengisi")
+    st = _Styles(sheet)
+    headers = [_("NIP"), _("Name"), _("Unit"), _("Position (jabatan)"), _("Status")]
+    _set_widths(sheet, [21, 32, 32, 30, 15])
+    sheet.freeze_panes = "A3"
+    sheet.append([st.text(_("Not yet submitted: %(period)s", period=period_name), bold=True)])
+    sheet.append([st.header(h) for h in headers])
+    statuses = {STATUS_DRAFT: _("Draft"), STATUS_NOT_STARTED: _("Not filled in")}
+    count = 0
+    for line in rows:
+        sheet.append(
+            [
+                text_cell(sheet, line.nip),
+                text_cell(sheet, line.name),
+                text_cell(sheet, line.unit),
+                text_cell(sheet, line.jabatan),
+                statuses[line.status],
+            ]
+        )
+        count += 1
+    sheet.auto_filter.ref = f"A2:E{count + 2}"
+    return count
 
 
 def write_activation_codes(rows: Iterable[tuple[str, str, str]], output: Output) -> int:

@@ -317,37 +317,79 @@ def is_withheld(n: int, rules: Rules, hide_individuals: bool) -> bool:
     return hide_individuals and n < rules.min_group_size
 
 
-def withheld_by_complement(
-    units: Sequence[str],
-    parts: Mapping[str, Sequence[str]],
+WITHHELD_SMALL = "small"  # fewer respondents than the minimum group size
+WITHHELD_COMPLEMENT = "complement"  # large enough, hidden so that subtraction reveals nothing
+
+
+def suppression(
+    groups: Sequence[str],
+    parent: Mapping[str, str | None],
     sizes: Mapping[str, int],
-    withheld: Iterable[str],
-    rules: Rules,
-) -> set[str]:
-    """Secondary suppression: the groups to withhold so that no withheld group can be worked
-    out by subtraction. A unit's subtree is the sum of its parts (its own members, listed
-    first, and its child subtrees), so a shown unit minus its shown parts reveals the withheld
-    ones together: they must hold at least min_group_size people between them; and a withheld
-    unit must keep at least one withheld part, or adding up its parts rebuilds it. Parts are
-    withheld own members first, then the smallest. `units` come parents first; `sizes` gives
-    the number of respondents of every unit and part. Only when individuals are hidden."""
-    hidden = set(withheld)
-    for unit in units:
-        live = [p for p in parts.get(unit, ()) if sizes.get(p, 0) > 0]
-        covered = sum(sizes[p] for p in live if p in hidden)
-        if unit in hidden:
-            need = 1 if sizes.get(unit, 0) and not covered else 0
-        else:
-            need = rules.min_group_size if covered else 0
-        own = live[:1] if live and live[0] not in parts else []
-        candidates = [p for p in live if p not in hidden]
-        candidates.sort(key=lambda p: (p not in own, sizes[p]))
-        for part in candidates:
-            if covered >= need:
-                break
-            hidden.add(part)
-            covered += sizes[part]
+    min_group_size: int,
+) -> dict[str, str]:
+    """The groups whose numbers are withheld, each with its reason (WITHHELD_SMALL or
+    WITHHELD_COMPLEMENT): one decision for a whole tree of published groups.
+
+    Published groups nest (a unit's subtree inside its parent's), so the only sets of people an
+    attacker can isolate by adding and subtracting published sums are the *regions*: a shown
+    group minus the largest shown groups below it, and unions of regions. Every region must
+    therefore hold no respondent or at least min_group_size. Primary: a group below the minimum.
+    Complementary: walking parents first, where a shown group's region is too small, hide the
+    shown groups just below it (those that add people to the region first, then the smallest)
+    until the region is large enough. Hiding a group only merges its region into the one above,
+    which never makes a checked region smaller, so one pass suffices.
+
+    `groups` come parents first; `parent` names each group's parent (None at the top); `sizes`
+    gives the respondents of each group (its whole subtree).
+    """
+    children = _children(groups, parent)
+    hidden = {g: WITHHELD_SMALL for g in groups if sizes.get(g, 0) < min_group_size}
+
+    def region(g: str, below: Sequence[str]) -> int:
+        return sizes.get(g, 0) - sum(sizes.get(c, 0) for c in below)
+
+    for g in groups:
+        if g in hidden:
+            continue
+        below = _shown_below(g, children, hidden)
+        while 0 < region(g, below) < min_group_size:
+            adds = {c: region(c, _shown_below(c, children, hidden)) for c in below}
+            pick = min(below, key=lambda c: (adds[c] == 0, sizes.get(c, 0), c))
+            hidden[pick] = WITHHELD_COMPLEMENT
+            below.remove(pick)
+            below.extend(_shown_below(pick, children, hidden))
     return hidden
+
+
+def regions(
+    groups: Sequence[str], parent: Mapping[str, str | None], hidden: Iterable[str]
+) -> dict[str, list[str]]:
+    """For each shown group, the shown groups just below it (through hidden ones): the shown
+    group minus those is the smallest set of people that subtraction can isolate."""
+    children = _children(groups, parent)
+    hidden = set(hidden)
+    return {g: _shown_below(g, children, hidden) for g in groups if g not in hidden}
+
+
+def _children(groups: Sequence[str], parent: Mapping[str, str | None]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {g: [] for g in groups}
+    for g in groups:
+        up = parent.get(g)
+        if up is not None:
+            children[up].append(g)
+    return children
+
+
+def _shown_below(g: str, children: Mapping[str, list[str]], hidden) -> list[str]:
+    """The largest shown groups strictly below g: its children, or below a hidden child."""
+    found, stack = [], list(children[g])
+    while stack:
+        c = stack.pop()
+        if c in hidden:
+            stack.extend(children[c])
+        else:
+            found.append(c)
+    return found
 
 
 def group_result(

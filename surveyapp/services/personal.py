@@ -19,7 +19,7 @@ from ..models import (
     Response,
     Unit,
 )
-from . import responses, results
+from . import privacy, responses, results
 
 DEVELOP_VALUES = 2  # the lowest values whose behaviours are suggested
 
@@ -57,6 +57,7 @@ class PersonalResult:
     unit_name: str
     unit_overall: float | None
     unit_n: int | None
+    unit_pending: str | None  # why the unit average is not shown yet, while the period is open
     develop: list[Development]
     trend: list[TrendPoint]
     thresholds: list[float]
@@ -101,6 +102,9 @@ def personal_result(period: Period, response: Response, locale: str) -> Personal
         unit_name=db.session.get(Unit, response.unit_id).name,
         unit_overall=unit.overall.mean if unit and unit.overall else None,
         unit_n=unit.overall.n if unit and unit.overall else None,
+        unit_pending=None
+        if privacy.results_published(period)
+        else privacy.results_pending_note(period),
         develop=develop,
         trend=_trend(period, response.employee_id, rules, locale, mine),
         thresholds=[b.lower for b in rules.bands],
@@ -108,8 +112,12 @@ def personal_result(period: Period, response: Response, locale: str) -> Personal
 
 
 def _unit_average(period: Period, response: Response, rules: scoring.Rules):
-    """The unit's numbers beside mine only where the unit reaches the minimum group size,
-    whether or not the period hides individuals."""
+    """The unit's numbers beside mine only once the period is closed (before, each new
+    submission would move them by one colleague's answers), and only where the period
+    publishes them and the unit reaches the minimum group size, whether or not the period
+    hides individuals."""
+    if not privacy.results_published(period):
+        return None
     try:
         unit = results.scope_result(period, response.unit_path)
     except LookupError:

@@ -33,6 +33,7 @@ from ..excel import (
 from ..extensions import db
 from ..i18n import tz_abbreviation
 from ..models import (
+    PERIOD_CLOSED,
     PERIOD_DRAFT,
     RESPONSE_SUBMITTED,
     Employee,
@@ -43,7 +44,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import audit, org
+from . import audit, org, privacy
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
@@ -321,6 +322,8 @@ def _unit_line(result, locale: str, depth: int) -> UnitLine:
         band=None if withheld else _band_label(result.band, locale),
         withheld=withheld,
         unit_id=result.unit_id,
+        drafts=result.drafts,
+        withheld_reason=result.withheld_reason,
     )
 
 
@@ -351,7 +354,7 @@ def _earlier_periods(period: Period) -> list[Period]:
         .where(
             QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
             Period.id != period.id,
-            Period.state != PERIOD_DRAFT,
+            Period.state == PERIOD_CLOSED,
             Period.opens_at < period.opens_at,
         )
         .order_by(Period.opens_at.desc())
@@ -427,22 +430,45 @@ def _roster_count(period: Period, scope: Scope) -> int:
 
 
 def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, locale: str) -> Report:
-    """Gather the workbook's numbers from services/results.py; excel.write_report formats them."""
+    """Gather the workbook's numbers from services/results.py; excel.write_report formats them.
+
+    Before the period's results are published the workbook is a participation workbook, for
+    every user: a file travels further than a page (services/privacy)."""
     from . import results
 
     version = period.version
     rules = results.rules_for(version)
-    unit_results = results.unit_results(period, scope.path)
-    base = min((r.depth for r in unit_results), default=0)
-    units = [_unit_line(r, locale, r.depth - base) for r in unit_results]
-    total = _unit_line(_scope_result(period, scope), locale, 0)
-    stats = results.item_statistics(period, scope.path)
-    alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
+    hidden = period.hide_individuals
+    published = privacy.results_published(period)
+    if published:
+        unit_results = results.unit_results(period, scope.path)
+        base = min((r.depth for r in unit_results), default=0)
+        units = [_unit_line(r, locale, r.depth - base) for r in unit_results]
+        total = _unit_line(_scope_result(period, scope), locale, 0)
+        stats = results.item_statistics(period, scope.path)
+        alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
+    else:
+        units = [_participation_line(r, r.depth) for r in _participation_rows(period, scope)]
+        totals = participation_totals(period, scope)
+        total = UnitLine(
+            code=scope.code,
+            name=scope.name,
+            depth=0,
+            eligible=totals.eligible,
+            submitted=totals.submitted,
+            participation=totals.rate,
+            indices={},
+            overall=None,
+            band=None,
+            drafts=totals.drafts,
+        )
+        stats, alpha = [], {}
     labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
     with force_locale(locale):
         scope_name = scope.name or gettext("The whole organisation")
         generated_by = actor.name if actor is not None else gettext("command line")
-    hidden = period.hide_individuals
+        pending = None if published else privacy.results_pending_note(period)
+    people_shown = published and not hidden
     return Report(
         locale=locale,
         period_code=period.code,
@@ -468,12 +494,39 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         total=total,
         items=_item_lines(version, stats, locale),
         alpha=alpha,
-        trend=_trend(period, scope, total),
-        people=None if hidden else _people(period, scope, locale, rules),
-        people_count=0 if hidden else _roster_count(period, scope),
+        trend=_trend(period, scope, total) if published else [],
+        people=_people(period, scope, locale, rules) if people_shown else None,
+        people_count=_roster_count(period, scope) if people_shown else 0,
         timezone=current_app.config["TIMEZONE"],
         timezone_label=tz_abbreviation(),
         reverse_items=[i.code for i in version.items if i.reverse],
+        results_pending=pending,
+        non_respondents=None if published or hidden else non_respondents(period, scope),
+    )
+
+
+def _participation_rows(period: Period, scope: Scope) -> list[UnitParticipation]:
+    """The scope's units with their counts; NotVisible, like _scope_result, when the scope
+    unit itself is not part of the period."""
+    rows = participation(period, scope.path)
+    if scope.path is not None and not any(r.unit_id == scope.unit_id for r in rows):
+        raise NotVisible
+    return rows
+
+
+def _participation_line(row: UnitParticipation, depth: int) -> UnitLine:
+    return UnitLine(
+        code=row.code,
+        name=row.name,
+        depth=depth,
+        eligible=row.eligible,
+        submitted=row.submitted,
+        participation=row.rate,
+        indices={},
+        overall=None,
+        band=None,
+        unit_id=row.unit_id,
+        drafts=row.drafts,
     )
 
 
@@ -491,14 +544,19 @@ class ValueLine:
 
 @dataclass
 class UnitPage:
+    """The unit results page. While results are not published (services/privacy) it carries
+    participation only: `results_shown` false, no values, items, alpha or indices."""
+
     period: Period
     scope: Scope
     parent: Scope | None
     previous: Period | None
     eligible: int
     submitted: int
+    drafts: int
     participation: float | None
     withheld: bool
+    withheld_reason: str | None
     min_group_size: int
     min_alpha_respondents: int
     values: list[ValueLine]
@@ -508,6 +566,12 @@ class UnitPage:
     alpha: dict
     scale: list[tuple[int, str]]
     thresholds: list[float]
+    results_shown: bool = True
+    pending_note: str | None = None  # when results appear, while they do not
+
+    @property
+    def not_started(self) -> int:
+        return self.eligible - self.submitted - self.drafts
 
 
 def _value_line(code, name, agg, change, band, locale) -> ValueLine:
@@ -537,11 +601,14 @@ def _scope_result(period: Period, scope: Scope):
 
 
 def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> UnitPage:
-    """The unit results page: the scope unit, its subunits side by side, items and alpha."""
+    """The unit results page: the scope unit, its subunits side by side, items and alpha; or,
+    before the period's results are published, its participation only."""
     from . import results
 
     version = period.version
     rules = results.rules_for(version)
+    if not privacy.may_see_results(user, period):
+        return _participation_page(user, period, scope, rules)
     current = _scope_result(period, scope)
     unit_results = results.unit_results(period, scope.path)
     previous_period = results.previous_period(period)
@@ -575,8 +642,10 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
         previous=previous_period,
         eligible=current.eligible,
         submitted=current.submitted,
+        drafts=current.drafts,
         participation=current.participation,
         withheld=withheld,
+        withheld_reason=current.withheld_reason,
         min_group_size=rules.min_group_size,
         min_alpha_respondents=rules.min_alpha_respondents,
         values=values,
@@ -586,6 +655,36 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
         alpha={} if withheld else results.alpha_by_value(period, scope.path),
         scale=[(p, labels[i] if i < len(labels) else str(p)) for i, p in enumerate(points)],
         thresholds=[b.lower for b in rules.bands],
+    )
+
+
+def _participation_page(user, period: Period, scope: Scope, rules) -> UnitPage:
+    """Counts only, read without touching an answer: how many took part says nothing about
+    what anyone answered."""
+    rows = _participation_rows(period, scope)
+    current = participation_totals(period, scope)
+    return UnitPage(
+        period=period,
+        scope=scope,
+        parent=_visible_parent(user, period, scope),
+        previous=None,
+        eligible=current.eligible,
+        submitted=current.submitted,
+        drafts=current.drafts,
+        participation=current.rate,
+        withheld=False,
+        withheld_reason=None,
+        min_group_size=rules.min_group_size,
+        min_alpha_respondents=rules.min_alpha_respondents,
+        values=[],
+        overall=None,
+        subunits=[_participation_line(r, 1) for r in rows if r.depth == 1],
+        items=[],
+        alpha={},
+        scale=[],
+        thresholds=[],
+        results_shown=False,
+        pending_note=privacy.results_pending_note(period),
     )
 
 

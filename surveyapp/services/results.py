@@ -24,7 +24,6 @@ from .. import scoring
 from ..extensions import db
 from ..models import (
     PERIOD_CLOSED,
-    PERIOD_OPEN,
     RESPONSE_SUBMITTED,
     Answer,
     CoreValue,
@@ -271,8 +270,8 @@ class Numbers:
 
 @dataclass(frozen=True)
 class UnitResult(Numbers):
-    """A unit of the period's roster snapshot: its subtree's numbers, and in `direct` those of
-    the people placed in the unit itself. depth counts from the top of the result."""
+    """A unit of the period's roster snapshot and its subtree's numbers. depth counts from the
+    top of the result; withheld_reason says why numbers are withheld (scoring.WITHHELD_*)."""
 
     unit_id: int | None
     code: str | None
@@ -280,7 +279,7 @@ class UnitResult(Numbers):
     path: str
     depth: int
     parent_unit_id: int | None
-    direct: Numbers
+    withheld_reason: str | None = None
 
 
 @dataclass
@@ -288,6 +287,11 @@ class _Tally:
     eligible: int = 0
     submitted: int = 0
     drafts: int = 0
+
+    def add(self, other: _Tally) -> None:
+        self.eligible += other.eligible
+        self.submitted += other.submitted
+        self.drafts += other.drafts
 
 
 def _roster_counts(period: Period, root_path: str | None) -> dict[str, _Tally]:
@@ -356,8 +360,9 @@ def _ancestors(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _numbers(moments: scoring.Moments, tally: _Tally, rules: scoring.Rules, hide: bool) -> Numbers:
-    group = scoring.group_from_moments(moments, tally.eligible, rules, hide)
+def _numbers(moments: scoring.Moments, tally: _Tally, rules: scoring.Rules) -> Numbers:
+    """A group's numbers before the suppression decision (see _withhold_where_decided)."""
+    group = scoring.group_from_moments(moments, tally.eligible, rules, False)
     return Numbers(
         eligible=tally.eligible,
         submitted=tally.submitted,
@@ -366,7 +371,7 @@ def _numbers(moments: scoring.Moments, tally: _Tally, rules: scoring.Rules, hide
         values=group.values,
         overall=group.overall,
         band=group.band,
-        withheld=group.withheld,
+        withheld=False,
     )
 
 
@@ -391,77 +396,126 @@ def subtree_counts(
         for ancestor in _ancestors(path):
             total = subtree.get(ancestor)
             if total is not None:
-                total.eligible += tally.eligible
-                total.submitted += tally.submitted
-                total.drafts += tally.drafts
+                total.add(tally)
     return units, direct, subtree
+
+
+ORGANISATION = "/"  # the whole period as one group: it may cover several separate trees
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a period publishes: every unit of its snapshot (tree order) and the organisation,
+    with the one suppression decision applied. Every page, export scope, trend and comparison
+    reads its numbers from here, so a unit's published cells are the same in every view."""
+
+    units: tuple[UnitResult, ...]
+    total: UnitResult
+
+    def group(self, path: str | None) -> UnitResult | None:
+        """The group a scope's root path names (None: the organisation)."""
+        if path is None or path == ORGANISATION:
+            return self.total
+        return next((r for r in self.units if r.path == path), None)
+
+
+_CACHE_KEY = "surveyapp.results"
+
+
+def published(period: Period) -> Published:
+    """The period's published numbers, computed once per database session (four queries).
+
+    The decision needs the whole tree whatever scope is asked for: computed per scope, a unit
+    export would show a unit that the whole-organisation view hides, and subtracting the two
+    would give the hidden people away (SECURITY.md S30). Any flush forgets the cache."""
+    cache = db.session.info.setdefault(_CACHE_KEY, {})
+    key = (period.id, period.version_id, bool(period.hide_individuals))
+    if key not in cache:
+        cache[key] = _publish(period)
+    return cache[key]
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _forget_published(session, *_args) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+def _publish(period: Period) -> Published:
+    info = _load_version(period.version)
+    rules = info.rules
+    units, _direct, counts = subtree_counts(period, None)
+    moments: dict[str, scoring.Moments] = {u.path: scoring.Moments() for u in units}
+    whole, tally = scoring.Moments(), _Tally()
+    for path, own in _moments_by_path(period, info, None).items():
+        whole.add(own)
+        for ancestor in _ancestors(path):
+            if ancestor in moments:
+                moments[ancestor].add(own)
+    for own in _direct.values():
+        tally.add(own)
+    base = min((u.depth for u in units), default=0)
+    results = [
+        UnitResult(
+            **_fields(_numbers(moments[u.path], counts[u.path], rules)),
+            unit_id=u.unit_id,
+            code=u.code,
+            name=u.name,
+            path=u.path,
+            depth=u.depth - base,
+            parent_unit_id=u.parent_unit_id,
+        )
+        for u in units
+    ]
+    total = UnitResult(
+        **_fields(_numbers(whole, tally, rules)),
+        unit_id=None,
+        code=None,
+        name=None,
+        path=ORGANISATION,
+        depth=0,
+        parent_unit_id=None,
+    )
+    if not period.hide_individuals:
+        return Published(tuple(results), total)
+    hidden = scoring.suppression(
+        [ORGANISATION, *(r.path for r in results)],
+        parents(r.path for r in results),
+        {ORGANISATION: total.submitted, **{r.path: r.submitted for r in results}},
+        rules.min_group_size,
+    )
+    return Published(
+        tuple(_withhold(r, hidden[r.path]) if r.path in hidden else r for r in results),
+        _withhold(total, hidden[ORGANISATION]) if ORGANISATION in hidden else total,
+    )
+
+
+def parents(paths) -> dict[str, str | None]:
+    """Each unit path's nearest ancestor among `paths`, or ORGANISATION: the tree of groups
+    the suppression decision walks (a period may leave out units between two of its own)."""
+    known = set(paths)
+    tree: dict[str, str | None] = {ORGANISATION: None}
+    for path in known:
+        above = [a for a in _ancestors(path)[:-1] if a in known]
+        tree[path] = above[-1] if above else ORGANISATION
+    return tree
 
 
 def unit_results(period: Period, root_path: str | None = None) -> list[UnitResult]:
     """One result per unit of the period's snapshot under root_path (None: all), in tree order,
-    each over its whole subtree, with `direct` over the unit's own members. Four queries."""
-    info = _load_version(period.version)
-    rules = info.rules
-    hide = bool(period.hide_individuals)
-    units, direct_counts, counts = subtree_counts(period, root_path)
-    direct_moments = _moments_by_path(period, info, root_path)
-    subtree_moments: dict[str, scoring.Moments] = {u.path: scoring.Moments() for u in units}
-    for path, moments in direct_moments.items():
-        for ancestor in _ancestors(path):
-            total = subtree_moments.get(ancestor)
-            if total is not None:
-                total.add(moments)
-    base = min((u.depth for u in units), default=0)
-    results = []
-    for unit in units:
-        whole = _numbers(subtree_moments[unit.path], counts[unit.path], rules, hide)
-        own = _numbers(
-            direct_moments.get(unit.path, scoring.Moments()),
-            direct_counts.get(unit.path, _Tally()),
-            rules,
-            hide,
-        )
-        results.append(
-            UnitResult(
-                **_fields(whole),
-                unit_id=unit.unit_id,
-                code=unit.code,
-                name=unit.name,
-                path=unit.path,
-                depth=unit.depth - base,
-                parent_unit_id=unit.parent_unit_id,
-                direct=own,
-            )
-        )
-    return _protect_by_complement(results, rules) if hide else results
+    each over its whole subtree, as the period publishes it."""
+    units = published(period).units
+    if root_path is None:
+        return list(units)
+    chosen = [r for r in units if r.path.startswith(root_path)]
+    base = min((r.depth for r in chosen), default=0)
+    return [replace(r, depth=r.depth - base) for r in chosen]
 
 
-def _withhold(numbers):
-    return replace(numbers, values={}, overall=None, band=None, withheld=True)
-
-
-def _protect_by_complement(results: list[UnitResult], rules: scoring.Rules) -> list[UnitResult]:
-    """Withhold what subtraction would give away (scoring.withheld_by_complement). Counts stay;
-    only statistics are withheld. A unit's own members are the part keyed "=" + its path."""
-    paths = {r.path for r in results}
-    parts: dict[str, list[str]] = {r.path: ["=" + r.path] for r in results}
-    for r in results:
-        parent = r.path[: r.path.rstrip("/").rfind("/") + 1]
-        if parent in paths:
-            parts[parent].append(r.path)
-    sizes = {r.path: r.submitted for r in results}
-    sizes.update({"=" + r.path: r.direct.submitted for r in results})
-    before = {r.path for r in results if r.withheld}
-    before |= {"=" + r.path for r in results if r.direct.withheld}
-    hidden = scoring.withheld_by_complement([r.path for r in results], parts, sizes, before, rules)
-    protected = []
-    for r in results:
-        if "=" + r.path in hidden and not r.direct.withheld:
-            r = replace(r, direct=_withhold(r.direct))
-        if r.path in hidden and not r.withheld:
-            r = _withhold(r)
-        protected.append(r)
-    return protected
+def _withhold(result: UnitResult, reason: str) -> UnitResult:
+    return replace(
+        result, values={}, overall=None, band=None, withheld=True, withheld_reason=reason
+    )
 
 
 def _fields(numbers: Numbers) -> dict:
@@ -469,33 +523,12 @@ def _fields(numbers: Numbers) -> dict:
 
 
 def scope_result(period: Period, root_path: str | None = None) -> UnitResult:
-    """The result of the subtree root under root_path (as in unit_results), or for None the
-    whole period: a period may cover several separate trees, so its total is a unit of its own
-    with no id, code or name, and nobody placed in it directly. Four queries, or three."""
-    if root_path is not None:
-        found = [r for r in unit_results(period, root_path) if r.path == root_path]
-        if not found:
-            raise LookupError(f"unit path {root_path!r} is not in the period's roster snapshot")
-        return found[0]
-    info = _load_version(period.version)
-    rules = info.rules
-    hide = bool(period.hide_individuals)
-    tally = _Tally()
-    for t in _roster_counts(period, None).values():
-        tally.eligible += t.eligible
-        tally.submitted += t.submitted
-        tally.drafts += t.drafts
-    moments = _moments_by_path(period, info, None, by_path=False).get(None, scoring.Moments())
-    return UnitResult(
-        **_fields(_numbers(moments, tally, rules, hide)),
-        unit_id=None,
-        code=None,
-        name=None,
-        path="/",
-        depth=0,
-        parent_unit_id=None,
-        direct=_numbers(scoring.Moments(), _Tally(), rules, hide),
-    )
+    """The published result of the subtree root under root_path, or for None the whole period
+    (a unit of its own with no id, code or name)."""
+    found = published(period).group(root_path)
+    if found is None:
+        raise LookupError(f"unit path {root_path!r} is not in the period's roster snapshot")
+    return found
 
 
 # --- items and reliability -------------------------------------------------------------------
@@ -533,21 +566,30 @@ def _answer_counts(period: Period, root_path: str | None) -> dict[int, dict[int,
     return counts
 
 
-def item_statistics(period: Period, root_path: str | None = None) -> list[ItemStatsRow]:
-    """n, mean, SD and count per scale point of every item, in questionnaire order. Two queries.
+def _scope_withheld(period: Period, root_path: str | None) -> bool:
+    """Whether the scope's own group is withheld by the period's one decision; a scope that
+    is no group of the period publishes nothing."""
+    group = published(period).group(root_path)
+    return group is None or group.withheld
 
-    Withheld (no numbers) when fewer respondents than the minimum group size answered and the
-    period hides individuals: the counts of a group of one are that person's answers.
+
+def item_statistics(period: Period, root_path: str | None = None) -> list[ItemStatsRow]:
+    """n, mean, SD and count per scale point of every item, in questionnaire order.
+
+    Withheld (only n) exactly where the scope's unit result is withheld: the counts are sums
+    over the same people, so they follow the same decision (a group of one's counts are its
+    answers, and two scopes' counts subtract like their means).
     """
     info = _load_version(period.version)
     rules = info.rules
     counts = _answer_counts(period, root_path)
+    withheld = _scope_withheld(period, root_path)
     rows = []
     for item, rule in zip(info.items, rules.items, strict=True):
         stats = scoring.item_stats_from_counts(
             counts.get(item.id, {}), rules.scale_min, rules.scale_max
         )
-        if scoring.is_withheld(stats.n, rules, bool(period.hide_individuals)):
+        if withheld:
             rows.append(ItemStatsRow(item, rule.value_code, stats.n, None, None, {}, True))
         else:
             rows.append(
@@ -560,10 +602,12 @@ def item_statistics(period: Period, root_path: str | None = None) -> list[ItemSt
 
 def alpha_by_value(period: Period, root_path: str | None = None) -> dict[str, float | None]:
     """Cronbach's alpha per value over the subtree's submitted responses; None below the
-    version's minimum respondents for alpha, for a value with one item, or with no spread.
-    Three queries."""
+    version's minimum respondents for alpha, for a value with one item, or with no spread,
+    and for a scope whose results are withheld."""
     info = _load_version(period.version)
     rules = info.rules
+    if _scope_withheld(period, root_path):
+        return dict.fromkeys(rules.value_codes)
     counts = _answer_counts(period, root_path)
     moments = _moments_by_path(period, info, root_path, by_path=False).get(None, scoring.Moments())
     result: dict[str, float | None] = {}
@@ -589,8 +633,8 @@ def alpha_by_value(period: Period, root_path: str | None = None) -> dict[str, fl
 
 
 def previous_period(period: Period) -> Period | None:
-    """The latest period that opened before this one on the same questionnaire (any version),
-    open or closed: the one a change is measured against."""
+    """The latest closed period that opened before this one on the same questionnaire (any
+    version): the one a change is measured against. An open one publishes nothing yet."""
     questionnaire_id = period.version.questionnaire_id
     return db.session.scalar(
         sa.select(Period)
@@ -598,7 +642,7 @@ def previous_period(period: Period) -> Period | None:
         .where(
             QuestionnaireVersion.questionnaire_id == questionnaire_id,
             Period.id != period.id,
-            Period.state.in_((PERIOD_OPEN, PERIOD_CLOSED)),
+            Period.state == PERIOD_CLOSED,
             Period.opens_at < period.opens_at,
         )
         .order_by(Period.opens_at.desc(), Period.id.desc())

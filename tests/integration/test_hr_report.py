@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from surveyapp import scoring
 from surveyapp.models import AuditLog, Job
+from surveyapp.services import periods
 from tests.factories import download_export
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -57,6 +58,10 @@ class World:
             self.answers[person.id] = answers
         build.response(self.period, self.a1_people[6], {version.items[0].code: 3}, submitted=False)
         self.rules = _rules(version)
+        # Results are published once the period is closed (S29); tests of the open period
+        # reopen nothing: they build their own.
+        periods.close_period(self.period)
+        session.flush()
 
     def group(self, people, eligible) -> scoring.GroupResult:
         results = [

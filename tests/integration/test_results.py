@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from surveyapp import scoring
 from surveyapp.models import Period
-from surveyapp.services import participation, results
+from surveyapp.services import participation, periods, results
 from tests.results_builders import make_version
 
 SANGAT_BAIK, BAIK, CUKUP, PERLU = scoring.DEFAULT_BANDS
@@ -88,8 +88,14 @@ def test_golden_people(golden):
     assert people[p1.id].value_band("AK", scoring.DEFAULT_BANDS) == BAIK
 
 
-def test_golden_unit(golden):
+def test_golden_unit(golden, session):
     period, _root, _dinas, bidang, _sibling, _people, _loner = golden
+    # In this organisation Bidang A1 is withheld (Pemkot minus Bidang A1 is Dinas B's one
+    # person: see test_withheld_unit_cannot_be_worked_out_by_subtraction), in every scope,
+    # its own included. The arithmetic is checked with individuals shown.
+    assert results.scope_result(period, bidang.path).withheld
+    period.hide_individuals = False
+    session.flush()
     unit = results.scope_result(period, bidang.path)
 
     assert unit.code == "G-A1"
@@ -107,9 +113,6 @@ def test_golden_unit(golden):
     assert unit.values["AK"].sd == pytest.approx(19.0940654)
     assert unit.values["KO"].mean == pytest.approx(70.8333333)
     assert unit.values["KO"].sd == pytest.approx(19.0940654)
-    # Everybody of Bidang A1 sits in the unit itself: direct and subtree agree.
-    assert unit.direct.overall == unit.overall
-    assert (unit.direct.eligible, unit.direct.submitted) == (4, 3)
 
 
 def test_golden_tree_rolls_up_and_withholds_small_units(golden):
@@ -119,14 +122,14 @@ def test_golden_tree_rolls_up_and_withholds_small_units(golden):
     assert [r.code for r in rows] == ["G-ROOT", "G-DINAS", "G-A1", "G-B"]  # tree order
     assert [r.depth for r in rows] == [0, 1, 2, 1]
     by_code = {r.code: r for r in rows}
-    # Dinas Uji has nobody of its own; its subtree is Bidang A1.
-    assert by_code["G-DINAS"].overall == by_code["G-A1"].overall
-    assert by_code["G-DINAS"].direct.eligible == 0
-    assert by_code["G-DINAS"].direct.withheld  # 0 people < 3
+    # Dinas Uji has nobody of its own; its subtree is Bidang A1, and both are withheld to
+    # protect Dinas B's one person.
+    assert by_code["G-DINAS"].withheld_reason == scoring.WITHHELD_COMPLEMENT
+    assert by_code["G-A1"].withheld_reason == scoring.WITHHELD_COMPLEMENT
     # Dinas B: one person (answers as P1), below the minimum group size of 3: withheld, but
     # how many took part is still shown.
     small = by_code["G-B"]
-    assert small.withheld
+    assert small.withheld and small.withheld_reason == scoring.WITHHELD_SMALL
     assert (small.values, small.overall, small.band) == ({}, None, None)
     assert (small.eligible, small.submitted, small.participation) == (1, 1, 1.0)
     # The root: P1, P2, P3 and P1 again: overall 87.5, 62.5, 37.5, 87.5: mean 275 / 4 = 68.75;
@@ -171,8 +174,12 @@ def test_participation_counts_match_unit_results(golden):
     assert counts[0].rate == pytest.approx(0.8)  # 4 of 5
 
 
-def test_golden_item_statistics(golden):
+def test_golden_item_statistics(golden, session):
     period, _root, _dinas, bidang, *_ = golden
+    # The counts follow the unit's decision: withheld here, like Bidang A1's means.
+    assert all(r.withheld and r.counts == {} for r in results.item_statistics(period, bidang.path))
+    period.hide_individuals = False
+    session.flush()
     rows = results.item_statistics(period, bidang.path)
     assert [r.item.code for r in rows] == [code for code, _, _ in GOLDEN_ITEMS]
     # BP-2 raw answers 1, 3, 4 (not reverse-scored): mean 8/3 = 2.6666667; deviations -5/3,
@@ -182,7 +189,7 @@ def test_golden_item_statistics(golden):
     assert bp2.mean == pytest.approx(2.6666667)
     assert bp2.sd == pytest.approx(1.5275252)
     assert bp2.counts == {1: 1, 2: 0, 3: 1, 4: 1, 5: 0}
-    # A unit of one person would show that person's answers: withheld.
+    # A scope that is no group of the period publishes nothing.
     assert all(r.withheld and r.counts == {} for r in results.item_statistics(period, "/999/"))
 
 
@@ -300,6 +307,7 @@ def test_change_since_the_previous_period(build, session, golden):
     #   overall 62.5 - 87.5 = -25. Individuals are shown here (hiding them would withhold the
     #   one-person Dinas B, and with it, by complement, Dinas Uji and Bidang A1).
     period.hide_individuals = False
+    periods.close_period(period)  # an open period is nobody's "previous" yet
     later = build.period([golden[1]], version=period.version, hide_individuals=False)
     later.opens_at = period.opens_at + timedelta(days=1)
     session.flush()
@@ -314,10 +322,12 @@ def test_change_since_the_previous_period(build, session, golden):
     assert changes["G-A1"][results.OVERALL] == pytest.approx(25.0, abs=1e-12)
     assert changes["G-B"]["BP"] == pytest.approx(-37.5, abs=1e-12)
     assert changes["G-B"][results.OVERALL] == pytest.approx(-25.0, abs=1e-12)
-    # A draft period does not count as a previous one.
+    # Neither an open nor a draft period counts as a previous one; a closed one does.
     draft = build.period([golden[1]], version=period.version, state="draft")
     draft.opens_at = later.opens_at + timedelta(days=1)
     session.flush()
+    assert results.previous_period(draft) == period
+    periods.close_period(later)
     assert results.previous_period(draft) == later
     assert session.scalar(sa.select(sa.func.count(Period.id))) == 3
 

@@ -1,5 +1,5 @@
 """The SQL of services.results and the pure scoring module agree, on random versions, trees and
-answers: every person, every unit (subtree and direct), the total, item statistics.
+answers: every person, every unit, the suppression decision, the total, item statistics.
 
 Each example builds its data inside a savepoint and rolls it back, so examples do not see each
 other (the test's own transaction is the usual rolled-back one)."""
@@ -117,56 +117,53 @@ def check(build, session, s) -> None:
         assert close(have.overall, want.overall)
         assert same_band(want.overall, have.band, want.band, rules.bands)
 
-    # Every unit, over its subtree and over its own members.
+    # Every unit, over its subtree.
     by_unit = {u.id: u for u in units}
     state_of = {e.id: state for e, (_, state, _) in zip(employees, s["people"], strict=True)}
     home = {e.id: by_unit[e.unit_id] for e in employees}
 
     def group(members):
         people = [expected[e] for e in members if e in expected]
-        group = scoring.group_result(people, len(members), rules, s["hide"])
+        group = scoring.group_result(people, len(members), rules, False)
         drafts = sum(1 for e in members if state_of[e] == "draft")
         return group, drafts
 
     rows = results.unit_results(period)
     assert [r.unit_id for r in rows] == [u.id for u in sorted(units, key=lambda u: u.path)]
-    # The pure groups, then the pure secondary suppression over them.
-    groups = {}
-    for unit in units:
-        subtree = [e for e, u in home.items() if u.path.startswith(unit.path)]
-        direct = [e for e, u in home.items() if u.id == unit.id]
-        groups[unit.path] = group(subtree)
-        groups["=" + unit.path] = group(direct)
-    ordered = [u.path for u in sorted(units, key=lambda u: u.path)]
-    parts = {
-        p: ["=" + p]
-        + [c for c in ordered if c != p and c.startswith(p) and c.count("/") == p.count("/") + 1]
-        for p in ordered
+    groups = {
+        unit.path: group([e for e, u in home.items() if u.path.startswith(unit.path)])
+        for unit in units
     }
-    hidden = {key for key, (g, _) in groups.items() if g.withheld}
+    # The pure suppression decision over the whole tree (all units sit below units[0]).
+    ordered = [u.path for u in sorted(units, key=lambda u: u.path)]
+    hidden = {}
     if s["hide"]:
-        sizes = {key: g.submitted for key, (g, _) in groups.items()}
-        hidden = scoring.withheld_by_complement(ordered, parts, sizes, hidden, rules)
+        parent = {"/": None, units[0].path: "/"}
+        for unit, up in zip(units, s["parents"], strict=True):
+            if up is not None:
+                parent[unit.path] = units[up].path
+        sizes = {path: g.submitted for path, (g, _) in groups.items()}
+        sizes["/"] = sizes[units[0].path]
+        hidden = scoring.suppression(["/", *ordered], parent, sizes, s["min_group_size"])
     for row in rows:
-        unit = by_unit[row.unit_id]
-        for numbers, key in ((row, unit.path), (row.direct, "=" + unit.path)):
-            want, drafts = groups[key]
-            assert (numbers.eligible, numbers.submitted, numbers.drafts) == (
-                want.eligible,
-                want.submitted,
-                drafts,
-            )
-            assert close(numbers.participation, want.participation)
-            assert numbers.withheld == (key in hidden)
-            if key in hidden:
-                assert numbers.values == {} and numbers.overall is None
-                continue
-            assert numbers.values.keys() == want.values.keys()
-            for code, agg in want.values.items():
-                assert same_aggregate(numbers.values[code], agg)
-            assert same_aggregate(numbers.overall, want.overall)
-            mean = want.overall.mean if want.overall else None
-            assert same_band(mean, numbers.band, want.band, rules.bands)
+        want, drafts = groups[row.path]
+        assert (row.eligible, row.submitted, row.drafts) == (
+            want.eligible,
+            want.submitted,
+            drafts,
+        )
+        assert close(row.participation, want.participation)
+        assert row.withheld == (row.path in hidden)
+        assert row.withheld_reason == hidden.get(row.path)
+        if row.path in hidden:
+            assert row.values == {} and row.overall is None
+            continue
+        assert row.values.keys() == want.values.keys()
+        for code, agg in want.values.items():
+            assert same_aggregate(row.values[code], agg)
+        assert same_aggregate(row.overall, want.overall)
+        mean = want.overall.mean if want.overall else None
+        assert same_band(mean, row.band, want.band, rules.bands)
 
     total = results.scope_result(period)
     assert same_aggregate(total.overall, rows[0].overall)
@@ -179,7 +176,7 @@ def check(build, session, s) -> None:
         assert row.item.code == codes[j]
         assert row.n == want.n
         if row.withheld:
-            assert s["hide"] and want.n < s["min_group_size"]
+            assert "/" in hidden or units[0].path in hidden
         else:
             assert row.counts == want.counts
             assert close(row.mean, want.mean) and close(row.sd, want.sd)

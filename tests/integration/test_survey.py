@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from surveyapp import scoring
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
-from surveyapp.services import results
+from surveyapp.services import periods, results
 
 CODES_BY_PAGE = {}
 
@@ -105,6 +105,8 @@ def test_result_numbers_equal_the_scoring_module(build, period, org, login, app)
 def test_unit_average_only_from_the_minimum_group_size(build, period, org, login, app, session):
     build.response(period, org.employee, 4)
     build.response(period, org.colleague, 2)
+    periods.close_period(period)
+    session.flush()
     text = login(org.employee, app.test_client()).get(f"/survey/{period.code}/result").data
     assert b"terlalu sedikit" in text  # 2 people in Bidang A1 < 5
 

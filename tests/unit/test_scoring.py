@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from surveyapp.scoring import (
     DEFAULT_BANDS,
     VALUE_CODES,
+    WITHHELD_COMPLEMENT,
+    WITHHELD_SMALL,
     Aggregate,
     Band,
     ItemRule,
@@ -32,6 +34,8 @@ from surveyapp.scoring import (
     person_from_totals,
     person_result,
     quality_flags,
+    regions,
+    suppression,
     value_index,
 )
 
@@ -715,35 +719,56 @@ def test_item_stats_from_counts():
 
 
 # ---------------------------------------------------------------------------------------------
-# Secondary suppression: nothing withheld can be worked out by subtraction.
-# Dinas (12 people) = its own 6 + Bidang X (4, withheld: fewer than 5) + Bidang Y (2, withheld).
+# One suppression decision: no set of fewer than the minimum can be isolated by subtraction.
+# Published groups nest, so what subtraction can isolate are the regions: a shown group minus
+# the shown groups just below it. Each must hold 0 or at least min_group_size people.
 # ---------------------------------------------------------------------------------------------
-def test_withheld_parts_that_together_reach_the_minimum_need_nothing_more():
-    from surveyapp.scoring import withheld_by_complement
-
-    rules = make_rules([("BP-1", False)])
-    parts = {"D": ["=D", "X", "Y"], "X": ["=X"], "Y": ["=Y"]}
-    sizes = {"D": 12, "=D": 6, "X": 4, "=X": 4, "Y": 2, "=Y": 2}
-    hidden = withheld_by_complement(["D", "X", "Y"], parts, sizes, {"X", "=X", "Y", "=Y"}, rules)
-    # Dinas minus its own 6 gives X and Y together: 6 people, enough to stay anonymous.
-    assert hidden == {"X", "=X", "Y", "=Y"}
+def _regions_ok(groups, parent, sizes, hidden, minimum):
+    below = regions(groups, parent, hidden)
+    left = {g: sizes[g] - sum(sizes[c] for c in cs) for g, cs in below.items()}
+    return all(n == 0 or n >= minimum for n in left.values()), left
 
 
-def test_a_lone_withheld_part_takes_the_units_own_members_with_it():
-    from surveyapp.scoring import withheld_by_complement
-
-    rules = make_rules([("BP-1", False)])
-    parts = {"D": ["=D", "X", "Y"], "X": ["=X"], "Y": ["=Y"]}
-    sizes = {"D": 13, "=D": 6, "X": 5, "=X": 5, "Y": 2, "=Y": 2}
-    hidden = withheld_by_complement(["D", "X", "Y"], parts, sizes, {"Y", "=Y"}, rules)
-    # D - own - X would give Y's two people: the own 6 are withheld too (2 + 6 >= 5).
-    assert hidden == {"Y", "=Y", "=D"}
+def test_small_parts_that_together_reach_the_minimum_need_nothing_more():
+    # Dinas 12 = its own 6 + Bidang X (4) + Bidang Y (2): D minus nothing shown leaves 12.
+    parent = {"D": None, "X": "D", "Y": "D"}
+    sizes = {"D": 12, "X": 4, "Y": 2}
+    hidden = suppression(["D", "X", "Y"], parent, sizes, 5)
+    assert hidden == {"X": WITHHELD_SMALL, "Y": WITHHELD_SMALL}
 
 
-def test_nothing_changes_when_nothing_is_withheld():
-    from surveyapp.scoring import withheld_by_complement
+def test_a_region_of_four_hides_the_smallest_unit_beside_it():
+    # Sekretariat 30 = its own 4 + Organisasi 6 + Umum 20: 30 - 6 - 20 gives the 4 exactly.
+    parent = {"S": None, "ORG": "S", "UM": "S"}
+    sizes = {"S": 30, "ORG": 6, "UM": 20}
+    hidden = suppression(["S", "ORG", "UM"], parent, sizes, 5)
+    assert hidden == {"ORG": WITHHELD_COMPLEMENT}
+    assert _regions_ok(["S", "ORG", "UM"], parent, sizes, hidden, 5) == (True, {"S": 10, "UM": 20})
 
-    rules = make_rules([("BP-1", False)])
-    parts = {"D": ["=D", "X"], "X": ["=X"]}
-    sizes = {"D": 11, "=D": 6, "X": 5, "=X": 5}
-    assert withheld_by_complement(["D", "X"], parts, sizes, set(), rules) == set()
+
+def test_subtraction_through_a_hidden_unit_is_closed_too():
+    # P 34 = A 11 (own 1 + A1 10) + B 3 + C 20. Hiding A for B's sake is not enough when A1
+    # stays shown: P - C - A1 = 4 people (A's own 1 and B's 3). The rule the first release used
+    # (one level at a time) published exactly that.
+    groups = ["P", "A", "A1", "B", "C"]
+    parent = {"P": None, "A": "P", "A1": "A", "B": "P", "C": "P"}
+    sizes = {"P": 34, "A": 11, "A1": 10, "B": 3, "C": 20}
+    hidden = suppression(groups, parent, sizes, 5)
+    ok, left = _regions_ok(groups, parent, sizes, hidden, 5)
+    assert ok, left
+    assert hidden["B"] == WITHHELD_SMALL and "P" not in hidden
+
+
+def test_nothing_is_hidden_when_every_region_is_large_enough():
+    parent = {"D": None, "X": "D"}
+    assert suppression(["D", "X"], parent, {"D": 11, "X": 5}, 5) == {}
+    # A unit whose every member sits in shown units below it leaves an empty region: fine.
+    assert suppression(["D", "X"], parent, {"D": 5, "X": 5}, 5) == {}
+
+
+def test_minimum_group_size_boundary_in_the_decision():
+    parent = {"D": None, "X": "D"}
+    assert suppression(["D", "X"], parent, {"D": 10, "X": 5}, 5) == {}  # region 5: shown
+    assert suppression(["D", "X"], parent, {"D": 9, "X": 5}, 5) == {"X": WITHHELD_COMPLEMENT}
+    assert suppression(["D"], {"D": None}, {"D": 4}, 5) == {"D": WITHHELD_SMALL}
+    assert suppression(["D"], {"D": None}, {"D": 5}, 5) == {}
