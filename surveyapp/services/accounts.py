@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from limits import parse as parse_limit
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from ..extensions import db
@@ -108,13 +108,31 @@ def _limiter() -> MovingWindowRateLimiter:
     return _limiter_for(current_app.config["RATELIMIT_STORAGE_URI"])
 
 
-def login_throttled(key: str) -> bool:
-    """True once a NIP has failed too often in the window; the window moves, so it heals."""
-    return not _limiter().test(_failure_limit(), "login-failure", key)
+def claim_attempt(key: str) -> bool:
+    """Count a try for this NIP before any secret is checked; False once the window is full.
+
+    The check and the count are one step (a lock in memory, a Lua script in Redis), so
+    however many requests race, at most the limit's number are let through per window
+    (S07, S31). The window moves, so a refusal heals by itself.
+    """
+    return _limiter().hit(_failure_limit(), "login-failure", key)
 
 
-def _note_failure(key: str) -> None:
-    _limiter().hit(_failure_limit(), "login-failure", key)
+def release_attempt(key: str) -> None:
+    """Give back the slot a successful try claimed: only failures stay in the window.
+
+    The limits library has no "un-hit", so this drops the newest entry of the moving window
+    (which frees a slot at most one password check early). On a storage we do not know the
+    slot stays taken, which errs on the safe side.
+    """
+    storage = _limiter().storage
+    name = _failure_limit().key_for("login-failure", key)
+    if isinstance(storage, RedisStorage):
+        storage.get_connection().lpop(storage.prefixed_key(name))
+    elif isinstance(storage, MemoryStorage):
+        with storage.locks[name]:
+            if events := storage.events.get(name):
+                del events[0]
 
 
 def reset_throttle(key: str) -> None:
@@ -146,18 +164,21 @@ def _throttle_key(raw_nip: str) -> str:
 
 
 def authenticate(raw_nip: str, password: str, *, ip: str | None = None) -> LoginResult:
-    """The employee if NIP and password match an active account; one answer for every failure."""
+    """The employee if NIP and password match an active account; one answer for every failure.
+
+    The try is counted before the password is checked (S31), so a burst of simultaneous
+    guesses gets no more checks than the limit allows.
+    """
     key = _throttle_key(raw_nip)
-    if login_throttled(key):
+    if not claim_attempt(key):
         audit.record("login_throttled", object_type="nip", object_id=key, ip=ip)
         return LoginResult(None, throttled=True)
     employee = find_by_nip(raw_nip)
     ok = verify_secret(employee.password_hash if employee else None, password)
     if employee is not None and ok and employee.active:
-        reset_throttle(key)
+        release_attempt(key)
         audit.record("login", actor=employee, object_type="employee", object_id=employee.id, ip=ip)
         return LoginResult(employee)
-    _note_failure(key)
     audit.record(
         "login_failed",
         actor=employee,
@@ -213,7 +234,7 @@ def activate(
     Password rules are checked by the caller before, so a weak password never burns a code.
     """
     key = "act:" + _throttle_key(raw_nip)
-    if login_throttled(key):
+    if not claim_attempt(key):  # counted before the code is checked, as at login (S31)
         return None
     employee = find_by_nip(raw_nip)
     stored = employee.activation_code_hash if employee else None
@@ -225,13 +246,12 @@ def activate(
         or employee.activation_expires_at is None
         or employee.activation_expires_at < utcnow()
     ):
-        _note_failure(key)
         audit.record("activation_failed", object_type="nip", object_id=key[4:], ip=ip)
         return None
     set_password(employee, new_password)
     employee.activation_code_hash = None
     employee.activation_expires_at = None
-    reset_throttle(key)
+    release_attempt(key)
     audit.record("activated", actor=employee, object_type="employee", object_id=employee.id, ip=ip)
     return employee
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,6 +16,7 @@ from surveyapp.services import accounts
 from tests.factories import PASSWORD
 
 THROTTLED = "Terlalu banyak percobaan gagal untuk NIP ini"
+NIP = "198506122010011901"
 
 
 def post_login(client, nip, password):
@@ -78,14 +84,68 @@ def test_s07_counter_is_shared_through_redis_across_workers(app):
     try:
         for i in range(5):
             with workers[i % 2].app_context():
-                accounts._note_failure(key)
+                assert accounts.claim_attempt(key)
+        for worker in workers:
+            with worker.app_context():
+                assert not accounts.claim_attempt(key)
+        # A success on one worker gives its slot back for both, once.
         with workers[1].app_context():
-            assert accounts.login_throttled(key)
+            accounts.release_attempt(key)
         with workers[0].app_context():
-            assert accounts.login_throttled(key)
+            assert accounts.claim_attempt(key)
+            assert not accounts.claim_attempt(key)
     finally:
         with workers[0].app_context():
             accounts.reset_throttle(key)
+
+
+def test_s31_a_successful_login_gives_back_its_own_slot_not_the_failures(client, org):
+    """The owner logging in during an attack does not hand the attacker 5 fresh guesses."""
+    for _ in range(4):
+        assert post_login(client, org.employee.nip, "salah-sandi-123").status_code == 200
+    assert post_login(client, org.employee.nip, PASSWORD).status_code == 302
+    client.post("/logout")
+    assert post_login(client, org.employee.nip, "salah-sandi-123").status_code == 200
+    refused = post_login(client, org.employee.nip, PASSWORD)
+    assert refused.status_code == 429
+    assert THROTTLED in refused.get_data(as_text=True)
+
+
+def test_s31_simultaneous_logins_for_one_nip_verify_at_most_the_limit(app, monkeypatch):
+    """30 threads at once for one NIP (29 wrong, the right password in the middle): the count
+    is taken before any password is checked, so at most 5 wrong ones are ever verified."""
+    with app.app_context():
+        person = SimpleNamespace(id=1, active=True, password_hash=accounts.hash_secret(PASSWORD))
+        accounts.reset_throttle(NIP)
+    real_verify = accounts.verify_secret
+    verified: list[str] = []
+
+    def slow_verify(stored, given):
+        verified.append(given)
+        time.sleep(0.05)  # what argon2 costs in production: the window the race needs
+        return real_verify(stored, given)
+
+    monkeypatch.setattr(accounts, "verify_secret", slow_verify)
+    monkeypatch.setattr(accounts, "find_by_nip", lambda raw: person)
+    monkeypatch.setattr(accounts.audit, "record", lambda *a, **k: None)  # no database here
+    passwords = [f"salah-sandi-{i:02d}" for i in range(29)]
+    passwords.insert(15, PASSWORD)
+    start = threading.Barrier(len(passwords))
+
+    def attempt(password):
+        with app.app_context():
+            start.wait()
+            return accounts.authenticate(NIP, password)
+
+    with ThreadPoolExecutor(len(passwords)) as pool:
+        results = list(pool.map(attempt, passwords))
+
+    wrong = [p for p in verified if p != PASSWORD]
+    logged_in = [r for r in results if r.employee is not None]
+    assert len(wrong) <= 5, f"{len(wrong)} wrong passwords were checked"
+    # A right password that won a slot gives it back (successes are not failures).
+    assert len(verified) <= 5 + len(logged_in)
+    assert sum(r.throttled for r in results) == len(passwords) - len(verified)
 
 
 def test_s07_one_address_cannot_walk_through_many_nips(app, client, build, org):
