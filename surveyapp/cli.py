@@ -67,10 +67,16 @@ def create_admin(nip: str, name: str, unit_code: str | None) -> None:
 )
 @with_appcontext
 def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
-    """Load a demo Pemkot; refuses a database that holds any other data."""
+    """Load a demo Pemkot; refuses production and a database that holds any other data."""
+    from flask import current_app
+
     from .progress import cli_progress
     from .services import demo
 
+    try:
+        demo.check_environment(current_app.config["ENV_NAME"])
+    except demo.SeedRefused as exc:
+        raise click.ClickException(str(exc)) from None
     if if_empty and demo.has_employees():
         for account in demo.demo_accounts():
             click.echo(account.line())
@@ -86,11 +92,21 @@ def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
 
 
 @click.command("demo-accounts")
+@click.option(
+    "--deactivate",
+    is_flag=True,
+    help="Deactivate every demo account instead (a database that is to serve production).",
+)
 @with_appcontext
-def demo_accounts() -> None:
-    """Print the demo accounts of a seeded database again."""
+def demo_accounts(deactivate: bool) -> None:
+    """Print the demo accounts of a seeded database again, or deactivate them all."""
     from .services import demo
 
+    if deactivate:
+        count = demo.deactivate_demo_accounts()
+        db.session.commit()
+        click.echo(f"deactivated {count} demo accounts")
+        return
     for account in demo.demo_accounts():
         click.echo(account.line())
 
