@@ -53,16 +53,24 @@ class Output:
 class Kind:
     run: Callable[..., Output]
     read_only: bool  # exports only read: on SQLite they must not hold the write lock
+    # Whether a user may still open a job of this kind (page, status, file): the rights the
+    # job was started with, checked again on every look (S36). None: owner and admins.
+    may_open: Callable[[Employee, Job], bool] | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def job_kind(name: str, *, read_only: bool = False):
+def job_kind(
+    name: str,
+    *,
+    read_only: bool = False,
+    may_open: Callable[[Employee, Job], bool] | None = None,
+):
     """Register `run(ctx, **params) -> Output` as the job kind `name`."""
 
     def register(fn):
-        KINDS[name] = Kind(fn, read_only)
+        KINDS[name] = Kind(fn, read_only, may_open)
         return fn
 
     return register
@@ -396,9 +404,13 @@ def refresh(job: Job) -> Job:
 
 
 def visible_job(user: Employee, job_id: str) -> Job | None:
-    """The job if `user` started it or is an admin; None otherwise (the caller answers 404)."""
+    """The job if `user` started it or is an admin, and still holds the rights its kind asks
+    for; None otherwise (the caller answers 404)."""
     job = db.session.get(Job, job_id)
     if job is None or (job.owner_id != user.id and not user.is_admin):
+        return None
+    kind = KINDS.get(job.kind)
+    if kind is not None and kind.may_open is not None and not kind.may_open(user, job):
         return None
     return refresh(job)
 
