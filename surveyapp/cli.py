@@ -142,7 +142,8 @@ def export_report(period_code: str, unit_code: str | None, output: str, locale: 
         raise click.ClickException(f"Unit {unit_code!r} is not part of {period_code}.") from None
     data = reports.workbook_report(period, scope, actor=None, locale=locale)
     target = Path(output)
-    # Write beside the target and rename, so a failed export never leaves half a workbook.
+    # Write beside the target and rename, so a failed export never leaves half a workbook;
+    # mkstemp creates the file 0600, as every file with names and NIPs must be (S39).
     fd, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=target.parent)
     os.close(fd)
     try:
@@ -253,12 +254,12 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
         from flask import current_app
 
         from .excel import write_activation_codes
+        from .files import open_private
 
         target = (
             Path(current_app.instance_path) / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
         )
-        with target.open("wb") as fh:
-            target.chmod(0o600)  # before a single code is written
+        with open_private(target, exclusive=True) as fh:  # 0600 before a code is written
             write_activation_codes(codes, fh)
         codes.close()
         click.echo(f"activation codes for {len(codes)} new accounts: {target}")

@@ -4,8 +4,6 @@ The scope is checked again when the job runs, with the rights its owner has then
 
 from __future__ import annotations
 
-import os
-
 from flask_babel import lazy_gettext as _l
 
 from .. import excel
@@ -54,7 +52,8 @@ def _today():
 def workbook(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) -> Output:
     user, period, scope = _period_and_scope(ctx, period_id, unit_id)
     data = reports.workbook_report(period, scope, actor=user, locale=locale)
-    excel.write_report(data, ctx.output_path, progress=ctx.progress)
+    with ctx.open_output() as fh:
+        excel.write_report(data, fh, progress=ctx.progress)
     return Output(
         name=reports.report_filename(period, scope, _today()),
         summary={"unit": scope.code, "unit_id": scope.unit_id},
@@ -73,12 +72,13 @@ def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale
                 ctx.progress(i, expected)
             yield row
 
-    written = excel.write_non_respondents(
-        counted(reports.non_respondents(period, scope)),
-        ctx.output_path,
-        locale=locale,
-        period_name=period.name,
-    )
+    with ctx.open_output() as fh:
+        written = excel.write_non_respondents(
+            counted(reports.non_respondents(period, scope)),
+            fh,
+            locale=locale,
+            period_name=period.name,
+        )
     ctx.progress(written, written, force=True)
     return Output(
         name=reports.report_filename(period, scope, _today(), prefix="belum-mengisi"),
@@ -114,9 +114,7 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
     if not len(codes):
         return Output(summary=summary)
     # Only this process's user may read the codes while they wait for their one download.
-    with os.fdopen(
-        os.open(ctx.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb"
-    ) as fh:
+    with ctx.open_output() as fh:
         excel.write_activation_codes(codes, fh)
     codes.close()
     return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db_sqlite import deferred_transactions
 from ..extensions import db
+from ..files import open_private, private_dir
 from ..models import JOB_DONE, JOB_EXPIRED, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, Employee, Job
 from ..models.job import ACTIVE_STATES
 from ..models.types import utcnow
@@ -92,9 +93,7 @@ def worker_identity() -> str:
 
 
 def _jobs_dir(app: Flask) -> Path:
-    folder = Path(app.config.get("JOBS_DIR") or Path(app.instance_path) / "jobs")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(app.config.get("JOBS_DIR") or Path(app.instance_path) / "jobs")
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -107,7 +106,8 @@ class _FileProgress:
     def write(self, job_id: str, data: dict) -> None:
         path = self.folder / f"{job_id}.progress"
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data))
+        with open_private(tmp, "w") as fh:
+            fh.write(json.dumps(data))
         tmp.replace(path)  # atomic: a reader never sees half a file
 
     def read(self, job_id: str) -> dict | None:
@@ -153,6 +153,10 @@ class JobContext:
         self._store = _progress_store(app)
         self._last = 0.0
         self._started = time.monotonic()
+
+    def open_output(self) -> IO[bytes]:
+        """The job's file, created 0600: it holds names and NIPs (S39)."""
+        return open_private(self.output_path)
 
     @property
     def owner(self) -> Employee:
