@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from .files import open_private
+
 # libpq reads these from the environment; the password never appears on a command line.
 _LIBPQ_QUERY_KEYS = {
     "sslmode": "PGSSLMODE",
@@ -79,6 +81,7 @@ def backup_sqlite(url: sa.URL, output: Path) -> BackupResult:
         raise BackupError("The backup must not be written over the database itself.")
     tmp = _partial(output)
     try:
+        open_private(tmp).close()  # SQLite keeps the mode of the file it is given (S39)
         source = sqlite3.connect(source_path, timeout=30)
         try:
             copy = sqlite3.connect(tmp)
@@ -152,6 +155,7 @@ def backup_postgresql(url: sa.URL, output: Path) -> BackupResult:
     env = {**os.environ, **libpq_env(url)}
     tmp = _partial(output)
     try:
+        open_private(tmp).close()  # pg_dump truncates it and keeps the mode (S39)
         done = subprocess.run(  # noqa: S603  # nosec B603  (fixed program and arguments, no shell)
             [pg_dump, "--format=custom", f"--file={tmp}"],
             env=env,

@@ -67,10 +67,16 @@ def create_admin(nip: str, name: str, unit_code: str | None) -> None:
 )
 @with_appcontext
 def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
-    """Load a demo Pemkot; refuses a database that holds any other data."""
+    """Load a demo Pemkot; refuses production and a database that holds any other data."""
+    from flask import current_app
+
     from .progress import cli_progress
     from .services import demo
 
+    try:
+        demo.check_environment(current_app.config["ENV_NAME"])
+    except demo.SeedRefused as exc:
+        raise click.ClickException(str(exc)) from None
     if if_empty and demo.has_employees():
         for account in demo.demo_accounts():
             click.echo(account.line())
@@ -86,11 +92,21 @@ def seed_demo(employees: int, seed_value: int, if_empty: bool) -> None:
 
 
 @click.command("demo-accounts")
+@click.option(
+    "--deactivate",
+    is_flag=True,
+    help="Deactivate every demo account instead (a database that is to serve production).",
+)
 @with_appcontext
-def demo_accounts() -> None:
-    """Print the demo accounts of a seeded database again."""
+def demo_accounts(deactivate: bool) -> None:
+    """Print the demo accounts of a seeded database again, or deactivate them all."""
     from .services import demo
 
+    if deactivate:
+        count = demo.deactivate_demo_accounts()
+        db.session.commit()
+        click.echo(f"deactivated {count} demo accounts")
+        return
     for account in demo.demo_accounts():
         click.echo(account.line())
 
@@ -126,7 +142,8 @@ def export_report(period_code: str, unit_code: str | None, output: str, locale: 
         raise click.ClickException(f"Unit {unit_code!r} is not part of {period_code}.") from None
     data = reports.workbook_report(period, scope, actor=None, locale=locale)
     target = Path(output)
-    # Write beside the target and rename, so a failed export never leaves half a workbook.
+    # Write beside the target and rename, so a failed export never leaves half a workbook;
+    # mkstemp creates the file 0600, as every file with names and NIPs must be (S39).
     fd, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=target.parent)
     os.close(fd)
     try:
@@ -237,12 +254,12 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
         from flask import current_app
 
         from .excel import write_activation_codes
+        from .files import open_private
 
         target = (
             Path(current_app.instance_path) / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
         )
-        with target.open("wb") as fh:
-            target.chmod(0o600)  # before a single code is written
+        with open_private(target, exclusive=True) as fh:  # 0600 before a code is written
             write_activation_codes(codes, fh)
         codes.close()
         click.echo(f"activation codes for {len(codes)} new accounts: {target}")

@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .files import open_private
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_FILE = "secret_key"  # a file name, not a secret  # noqa: S105  # nosec B105
 
@@ -27,8 +29,7 @@ def instance_secret_key(instance_path: Path) -> str:
     instance_path.mkdir(parents=True, exist_ok=True)
     key_file = instance_path / DEFAULT_SECRET_FILE
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
+        with open_private(key_file, "w", exclusive=True) as fh:
             fh.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()
 

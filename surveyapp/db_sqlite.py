@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from .files import make_private
 
 _configured: set[int] = set()
 _deferred: ContextVar[bool] = ContextVar("sqlite_deferred", default=False)
@@ -37,6 +39,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         if engine.url.database not in (None, "", ":memory:"):
+            _make_files_private(engine.url.database)
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -45,6 +48,15 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):
         # Writers queue on the database lock at BEGIN instead of failing on upgrade later.
         conn.exec_driver_sql("BEGIN" if _deferred.get() else "BEGIN IMMEDIATE")
+
+
+def _make_files_private(database: str) -> None:
+    """The database holds every name, NIP and answer: 0600 like every such file (S39). SQLite
+    creates its -wal and -shm files with the database file's mode, so they follow it."""
+    for path in (database, f"{database}-wal", f"{database}-shm"):
+        # Missing (not yet created, a URI name) or not ours: the owner's choice stands.
+        with suppress(OSError):
+            make_private(path)
 
 
 # Pages that only read, some of them heavily (reports): on SQLite they must not hold the write

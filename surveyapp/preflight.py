@@ -81,6 +81,7 @@ def _database_problems(app) -> list[str]:
     from alembic.script import ScriptDirectory
 
     from .extensions import db
+    from .services import demo
 
     found = []
     heads = set(ScriptDirectory(str(ROOT / "migrations")).get_heads())
@@ -89,12 +90,14 @@ def _database_problems(app) -> list[str]:
         try:
             with db.engine.connect() as conn:
                 current = set(MigrationContext.configure(conn).get_current_heads())
+            demo_accounts = demo.active_demo_accounts() if current == heads else 0
         except sa.exc.SQLAlchemyError as exc:
             return [
                 f"The database {_safe(url)} does not answer ({type(exc).__name__}); "
                 "check SURVEYAPP_DATABASE_URL and that the server runs."
             ]
         finally:
+            db.session.remove()
             db.engine.dispose()
     if not current:
         found.append(
@@ -105,6 +108,12 @@ def _database_problems(app) -> list[str]:
             f"The database schema is at revision {', '.join(sorted(current))}, this code needs "
             f"{', '.join(sorted(heads))}: take a backup (flask backup --output FILE), then run "
             "`SURVEYAPP_ENV=production flask db upgrade`."
+        )
+    if demo_accounts:
+        found.append(
+            f"The database holds {demo_accounts} active demo accounts from `flask seed-demo`, "
+            "whose passwords are public (S34): serve production from a database without demo "
+            "data, or run `SURVEYAPP_ENV=production flask demo-accounts --deactivate`."
         )
     replica = app.config.get("REPORTS_DATABASE_URL")
     if replica:

@@ -29,6 +29,9 @@ MIN_PASSWORD_LENGTH = 10
 # Unambiguous characters for codes HR reads out or prints: no 0/O, 1/I/L.
 CODE_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "01OIL")
 CODE_LENGTH = 10
+# The audit log's object id for a login or activation whose NIP field held no valid NIP: the
+# text itself may be a password typed in the wrong box and is never kept (S35).
+INVALID_NIP = "invalid"
 
 
 @lru_cache(maxsize=1)
@@ -156,11 +159,26 @@ def find_by_nip(raw_nip: str) -> Employee | None:
     return db.session.scalar(sa.select(Employee).where(Employee.nip == nip))
 
 
-def _throttle_key(raw_nip: str) -> str:
+def _valid_nip(raw_nip: str) -> str | None:
     try:
         return normalise_nip(raw_nip)
     except InvalidNip:
-        return raw_nip.strip()[:40]
+        return None
+
+
+def _throttle_key(raw_nip: str) -> str:
+    """The NIP; for text that is not one (often a password typed in the wrong box) a keyed
+    digest, so the counters in Redis never hold what was typed (S35)."""
+    nip = _valid_nip(raw_nip)
+    if nip is not None:
+        return nip
+    key = current_app.config["SECRET_KEY"].encode()
+    return "text:" + hmac.new(key, raw_nip.strip().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _audit_nip(raw_nip: str) -> str:
+    """What the audit log keeps of a typed NIP: the NIP if valid, else only INVALID_NIP."""
+    return _valid_nip(raw_nip) or INVALID_NIP
 
 
 def authenticate(raw_nip: str, password: str, *, ip: str | None = None) -> LoginResult:
@@ -171,7 +189,7 @@ def authenticate(raw_nip: str, password: str, *, ip: str | None = None) -> Login
     """
     key = _throttle_key(raw_nip)
     if not claim_attempt(key):
-        audit.record("login_throttled", object_type="nip", object_id=key, ip=ip)
+        audit.record("login_throttled", object_type="nip", object_id=_audit_nip(raw_nip), ip=ip)
         return LoginResult(None, throttled=True)
     employee = find_by_nip(raw_nip)
     ok = verify_secret(employee.password_hash if employee else None, password)
@@ -183,7 +201,7 @@ def authenticate(raw_nip: str, password: str, *, ip: str | None = None) -> Login
         "login_failed",
         actor=employee,
         object_type="nip",
-        object_id=key,
+        object_id=_audit_nip(raw_nip),
         after={"reason": "inactive" if employee is not None and ok else "bad_credentials"},
         ip=ip,
     )
@@ -246,7 +264,7 @@ def activate(
         or employee.activation_expires_at is None
         or employee.activation_expires_at < utcnow()
     ):
-        audit.record("activation_failed", object_type="nip", object_id=key[4:], ip=ip)
+        audit.record("activation_failed", object_type="nip", object_id=_audit_nip(raw_nip), ip=ip)
         return None
     set_password(employee, new_password)
     employee.activation_code_hash = None

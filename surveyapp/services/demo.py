@@ -24,7 +24,7 @@ from ..models import (
     Unit,
     utcnow,
 )
-from . import accounts, org, periods
+from . import accounts, audit, org, periods
 
 DEMO_PASSWORDS = {
     "admin": "Admin-Demo-2026!",
@@ -65,6 +65,38 @@ def demo_accounts() -> list[DemoAccount]:
         if nip:
             accounts_found.append(DemoAccount(role, nip, DEMO_PASSWORDS[role]))
     return accounts_found
+
+
+def check_environment(env_name: str) -> None:
+    """The demo passwords are printed in the README: a production database never gets them."""
+    if env_name == "production":
+        raise SeedRefused(
+            "seed-demo does not run with SURVEYAPP_ENV=production: the demo accounts' "
+            "passwords are public. Nothing was written."
+        )
+
+
+def active_demo_accounts() -> int:
+    """How many demo people (marked `is_demo` by seed-demo, never by an import) may still
+    log in or be activated; the production preflight refuses to start while any may."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Employee.id)).where(
+            Employee.is_demo.is_(True), Employee.active.is_(True)
+        )
+    )
+
+
+def deactivate_demo_accounts() -> int:
+    """Close every demo account and end its sessions, for a database that must go live."""
+    people = db.session.scalars(
+        sa.select(Employee).where(Employee.is_demo.is_(True), Employee.active.is_(True))
+    ).all()
+    for person in people:
+        person.active = False
+        accounts.end_all_sessions(person)
+    if people:
+        audit.record("demo_accounts_deactivated", after={"count": len(people)})
+    return len(people)
 
 
 def has_employees() -> bool:

@@ -4,14 +4,12 @@ The scope is checked again when the job runs, with the rights its owner has then
 
 from __future__ import annotations
 
-import os
-
 from flask_babel import lazy_gettext as _l
 
 from .. import excel
 from ..i18n import local_tz
-from ..models import utcnow
-from . import reports
+from ..models import Employee, Job, utcnow
+from . import org, reports
 from .jobs import JobContext, JobFailed, Output, job_kind
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
@@ -26,21 +24,43 @@ def _period_and_scope(ctx: JobContext, period_id: int, unit_id: int | None):
         raise JobFailed(NOT_VISIBLE) from None
 
 
+def _still_in_scope(user: Employee, job: Job) -> bool:
+    """The file holds the unit the job covered: whoever opens the job must see that unit now,
+    by the rule of the HR pages (reports.scope_for), so a role taken away or a scope moved
+    elsewhere closes it (S36)."""
+    # The unit the run covered (the owner's scope when none was named); before it ran, the
+    # unit asked for. None is the whole period of several top units: an admin's view.
+    covered = (job.summary or {}).get("unit_id", job.params.get("unit_id"))
+    try:
+        period = reports.period_for(user, job.params["period_id"])
+        reports.scope_for(user, period, covered)
+    except (reports.NotVisible, PermissionError, KeyError):
+        return False
+    return covered is not None or job.summary is None or org.visible_root(user) is None
+
+
+def _admin_only(user: Employee, job: Job) -> bool:
+    """Activation codes of an import: only while its admin is still an admin."""
+    return user.is_admin
+
+
 def _today():
     return utcnow().astimezone(local_tz()).date()
 
 
-@job_kind("workbook", read_only=True)
+@job_kind("workbook", read_only=True, may_open=_still_in_scope)
 def workbook(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) -> Output:
     user, period, scope = _period_and_scope(ctx, period_id, unit_id)
     data = reports.workbook_report(period, scope, actor=user, locale=locale)
-    excel.write_report(data, ctx.output_path, progress=ctx.progress)
+    with ctx.open_output() as fh:
+        excel.write_report(data, fh, progress=ctx.progress)
     return Output(
-        name=reports.report_filename(period, scope, _today()), summary={"unit": scope.code}
+        name=reports.report_filename(period, scope, _today()),
+        summary={"unit": scope.code, "unit_id": scope.unit_id},
     )
 
 
-@job_kind("non_respondents", read_only=True)
+@job_kind("non_respondents", read_only=True, may_open=_still_in_scope)
 def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) -> Output:
     _user, period, scope = _period_and_scope(ctx, period_id, unit_id)
     total = reports.participation_totals(period, scope)
@@ -52,20 +72,21 @@ def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale
                 ctx.progress(i, expected)
             yield row
 
-    written = excel.write_non_respondents(
-        counted(reports.non_respondents(period, scope)),
-        ctx.output_path,
-        locale=locale,
-        period_name=period.name,
-    )
+    with ctx.open_output() as fh:
+        written = excel.write_non_respondents(
+            counted(reports.non_respondents(period, scope)),
+            fh,
+            locale=locale,
+            period_name=period.name,
+        )
     ctx.progress(written, written, force=True)
     return Output(
         name=reports.report_filename(period, scope, _today(), prefix="belum-mengisi"),
-        summary={"rows": written, "unit": scope.code},
+        summary={"rows": written, "unit": scope.code, "unit_id": scope.unit_id},
     )
 
 
-@job_kind("import_roster")
+@job_kind("import_roster", may_open=_admin_only)
 def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bool) -> Output:
     """Apply an uploaded roster that was previewed; the activation codes of new accounts
     become the job's file, downloadable once."""
@@ -93,9 +114,7 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
     if not len(codes):
         return Output(summary=summary)
     # Only this process's user may read the codes while they wait for their one download.
-    with os.fdopen(
-        os.open(ctx.output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb"
-    ) as fh:
+    with ctx.open_output() as fh:
         excel.write_activation_codes(codes, fh)
     codes.close()
     return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)

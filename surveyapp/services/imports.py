@@ -13,7 +13,6 @@ and a fingerprint of their row, to tell an update from no change) and the errors
 from __future__ import annotations
 
 import marshal
-import os
 import secrets
 import shutil
 import tempfile
@@ -30,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
 from ..extensions import db
+from ..files import open_private, private_dir
 from ..models import Employee, Unit, utcnow
 from ..nip import InvalidNip, normalise_nip
 from ..xlsx_reader import open_sheet
@@ -558,16 +558,14 @@ def upload_path(app, token: str):
     folder only the app's user can read."""
     if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
         raise ValueError("bad token")
-    folder = Path(app.instance_path) / "uploads"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder / f"{token}.xlsx"
+    return private_dir(Path(app.instance_path) / "uploads") / f"{token}.xlsx"
 
 
 def save_upload(app, stream: IO[bytes]) -> tuple[str, Path]:
     """Store an uploaded file under a fresh random token, readable by the app's user only."""
     token = activation_token()
     path = upload_path(app, token)
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+    with open_private(path, exclusive=True) as fh:
         shutil.copyfileobj(stream, fh)
     return token, path
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db_sqlite import deferred_transactions
 from ..extensions import db
+from ..files import open_private, private_dir
 from ..models import JOB_DONE, JOB_EXPIRED, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, Employee, Job
 from ..models.job import ACTIVE_STATES
 from ..models.types import utcnow
@@ -53,16 +54,24 @@ class Output:
 class Kind:
     run: Callable[..., Output]
     read_only: bool  # exports only read: on SQLite they must not hold the write lock
+    # Whether a user may still open a job of this kind (page, status, file): the rights the
+    # job was started with, checked again on every look (S36). None: owner and admins.
+    may_open: Callable[[Employee, Job], bool] | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def job_kind(name: str, *, read_only: bool = False):
+def job_kind(
+    name: str,
+    *,
+    read_only: bool = False,
+    may_open: Callable[[Employee, Job], bool] | None = None,
+):
     """Register `run(ctx, **params) -> Output` as the job kind `name`."""
 
     def register(fn):
-        KINDS[name] = Kind(fn, read_only)
+        KINDS[name] = Kind(fn, read_only, may_open)
         return fn
 
     return register
@@ -84,9 +93,7 @@ def worker_identity() -> str:
 
 
 def _jobs_dir(app: Flask) -> Path:
-    folder = Path(app.config.get("JOBS_DIR") or Path(app.instance_path) / "jobs")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(app.config.get("JOBS_DIR") or Path(app.instance_path) / "jobs")
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -99,7 +106,8 @@ class _FileProgress:
     def write(self, job_id: str, data: dict) -> None:
         path = self.folder / f"{job_id}.progress"
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data))
+        with open_private(tmp, "w") as fh:
+            fh.write(json.dumps(data))
         tmp.replace(path)  # atomic: a reader never sees half a file
 
     def read(self, job_id: str) -> dict | None:
@@ -145,6 +153,10 @@ class JobContext:
         self._store = _progress_store(app)
         self._last = 0.0
         self._started = time.monotonic()
+
+    def open_output(self) -> IO[bytes]:
+        """The job's file, created 0600: it holds names and NIPs (S39)."""
+        return open_private(self.output_path)
 
     @property
     def owner(self) -> Employee:
@@ -396,9 +408,13 @@ def refresh(job: Job) -> Job:
 
 
 def visible_job(user: Employee, job_id: str) -> Job | None:
-    """The job if `user` started it or is an admin; None otherwise (the caller answers 404)."""
+    """The job if `user` started it or is an admin, and still holds the rights its kind asks
+    for; None otherwise (the caller answers 404)."""
     job = db.session.get(Job, job_id)
     if job is None or (job.owner_id != user.id and not user.is_admin):
+        return None
+    kind = KINDS.get(job.kind)
+    if kind is not None and kind.may_open is not None and not kind.may_open(user, job):
         return None
     return refresh(job)
 

@@ -85,3 +85,17 @@ def test_long_commands_print_plain_progress_lines_when_not_on_a_terminal(runner)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == "seed-demo: 90/90 rows (100 %)"  # 3 steps of 30
     assert "seed-demo" not in result.stdout  # scripts read the account lines from stdout
+
+
+def test_s34_seed_demo_refuses_production(app, runner, session, monkeypatch):
+    """Demo passwords are printed in the README: a production database never gets them."""
+    from surveyapp.models import Unit
+
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    for args in (["seed-demo", "--employees", "3"], ["seed-demo", "--if-empty"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, result.output
+        assert "production" in result.output and "demo-account" not in result.output
+    assert session.scalar(sa.select(sa.func.count(Employee.id))) == 0
+    assert session.scalar(sa.select(sa.func.count(Unit.id))) == 0
+    assert session.scalar(sa.select(sa.func.count(Period.id))) == 0

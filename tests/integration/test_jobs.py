@@ -255,3 +255,39 @@ def test_rq_worker_runs_the_export(committed):
     finally:
         jobs._rq_app = None
         Queue(queue_name, connection=connection).delete(delete_jobs=True)
+
+
+def _hr_export(client, period, kind: str = "report.xlsx") -> str:
+    started = client.post(f"/hr/periods/{period.id}/{kind}")
+    assert started.status_code == 303
+    job_url = started.headers["Location"]
+    assert client.get(job_url + "/download").status_code == 200
+    return job_url
+
+
+def test_s36_job_download_refused_after_role_removed(app, org, login, period, session):
+    client = login(org.hr_a, app.test_client())
+    job_url = _hr_export(client, period)
+    org.hr_a.is_hr, org.hr_a.hr_unit = False, None
+    session.flush()
+    for url in (job_url, job_url + "/status", job_url + "/download"):
+        answer = client.get(url)
+        assert answer.status_code == 404, url
+        assert b"PK" not in answer.data[:2]  # no workbook
+
+
+def test_s36_job_download_refused_after_scope_moved(app, org, login, period, session):
+    client = login(org.hr_a, app.test_client())
+    workbook = _hr_export(client, period)
+    listing = client.post(f"/hr/periods/{period.id}/non-respondents.xlsx")
+    assert listing.status_code == 303
+    # A scope that still covers the unit (the parent) keeps the file.
+    org.hr_a.hr_unit = org.root
+    session.flush()
+    assert client.get(workbook + "/download").status_code == 200
+    # A scope moved to a sibling unit does not.
+    org.hr_a.hr_unit = org.dinas_b
+    session.flush()
+    for job_url in (workbook, listing.headers["Location"]):
+        assert client.get(job_url).status_code == 404
+        assert client.get(job_url + "/download").status_code == 404

@@ -311,3 +311,22 @@ def test_gunicorn_refuses_to_start_with_a_weak_secret_key(migrated_sqlite):
     assert "SURVEYAPP_SECRET_KEY must be set" in done.stderr
     assert "Traceback" not in done.stderr
     assert "Booting worker" not in done.stderr
+
+
+def test_s34_preflight_refuses_active_demo_accounts(prod_env, migrated_sqlite):
+    """A database seeded with `flask seed-demo` holds accounts whose passwords are public."""
+    seeded = create_app(
+        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{migrated_sqlite}"}
+    )
+    assert seeded.test_cli_runner().invoke(args=["seed-demo", "--employees", "5"]).exit_code == 0
+    (found,) = preflight.problems(workers=1)
+    assert "5 active demo accounts" in found and "flask demo-accounts --deactivate" in found
+    # The way out the message names: deactivate them, and production may start.
+    done = seeded.test_cli_runner().invoke(args=["demo-accounts", "--deactivate"])
+    assert done.exit_code == 0, done.output
+    assert "deactivated 5 demo accounts" in done.output
+    assert preflight.problems(workers=1) == []
+    with seeded.app_context():
+        from surveyapp.extensions import db
+
+        db.engine.dispose()

@@ -188,3 +188,51 @@ def test_s08_failed_logins_are_audited_without_the_password(client, org, session
     ).first()
     assert entry is not None
     assert "rahasia-sekali-99" not in repr(entry.__dict__)
+
+
+def test_s35_text_that_is_not_a_nip_is_never_stored(app, client, org, session, caplog, capsys):
+    """A password typed into the NIP box (the classic slip) must not become an audit row's
+    object id, a log line or a rate-limit key: only a valid NIP, or a marker, is kept."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    typed = "Rahasia-Pribadi-Sekali-2026!"
+    for _ in range(6):  # the sixth is throttled: its audit row must not hold the text either
+        post_login(client, typed, "salah-sandi-123")
+    client.post(
+        "/activate",
+        data={
+            "nip": typed,
+            "code": "QWERTY7X9Z",
+            "password": "Melayani-Bangsa-2026",
+            "confirm": "Melayani-Bangsa-2026",
+        },
+    )
+    post_login(client, "199912312020121999", "salah-sandi-123")  # a NIP that is not ours
+
+    # Every text column of every audit row, the JSON ones included.
+    text_columns = [
+        c.name
+        for c in AuditLog.__table__.columns
+        if isinstance(c.type, sa.String | sa.Text | sa.JSON)
+    ]
+    for row in session.execute(sa.select(*AuditLog.__table__.columns)).mappings():
+        for name in text_columns:
+            assert typed not in str(row[name]), (row["action"], name)
+    rows = session.scalars(sa.select(AuditLog).order_by(AuditLog.id)).all()
+    by_action = {}
+    for row in rows:
+        by_action.setdefault(row.action, []).append(row)
+    assert len(by_action["login_failed"]) == 6 and len(by_action["login_throttled"]) == 1
+    assert len(by_action["activation_failed"]) == 1
+    # Only a valid, normalised NIP is kept; anything else is the marker.
+    assert {r.object_id for r in by_action["login_failed"]} == {
+        accounts.INVALID_NIP,
+        "199912312020121999",
+    }
+    assert by_action["activation_failed"][0].object_id == accounts.INVALID_NIP
+    # Nor in the logs, nor in the login counters' storage.
+    written = capsys.readouterr().err
+    assert typed not in caplog.text and typed not in written
+    storage = accounts._limiter_for(app.config["RATELIMIT_STORAGE_URI"]).storage
+    assert typed not in repr(vars(storage))
