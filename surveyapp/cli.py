@@ -34,6 +34,8 @@ def register_commands(app: Flask) -> None:
 @with_appcontext
 def create_admin(nip: str, name: str, unit_code: str | None) -> None:
     """Create an admin account, or give an existing account the admin role."""
+    from flask_babel import force_locale
+
     from .nip import InvalidNip
     from .services import accounts
 
@@ -45,14 +47,10 @@ def create_admin(nip: str, name: str, unit_code: str | None) -> None:
         employee = accounts.create_admin(nip, name, password, unit_code)
     except InvalidNip:
         raise click.ClickException("NIP must be 18 digits.") from None
-    except ValueError as exc:
-        messages = {
-            "too_short": f"at least {accounts.MIN_PASSWORD_LENGTH} characters",
-            "contains_nip": "must not contain the NIP",
-            "common": "too common",
-        }
-        reasons = "; ".join(messages.get(p.strip(), p) for p in str(exc).split(","))
-        raise click.ClickException(f"Password refused: {reasons}.") from None
+    except accounts.WeakPassword as exc:
+        with force_locale("en"):
+            reasons = " ".join(accounts.password_messages(exc.problems))
+        raise click.ClickException(f"Password refused: {reasons}") from None
     db.session.commit()
     click.echo(f"admin {employee.nip} {employee.name}")
 

@@ -10,17 +10,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..nip import InvalidNip, normalise_nip
 from ..security import start_session
 from ..services import accounts
 from . import bp
 from .forms import ActivationForm, ChangePasswordForm, LoginForm
 
-PASSWORD_MESSAGES = {
-    "too_short": _l("The password must be at least %(n)d characters long."),
-    "contains_nip": _l("The password must not contain your NIP."),
-    "common": _l("This password is too common; choose another."),
-}
 LOGIN_FAILED = _l("The NIP or password is wrong, or the account is not active.")
 LOGIN_THROTTLED = _l(
     "Too many failed attempts for this NIP. Wait 15 minutes and try again, "
@@ -47,15 +41,6 @@ def home_for(user) -> str:
     if user.is_hr:
         return url_for("hr.home")
     return url_for("survey.home")
-
-
-def password_errors(password: str, nip: str | None) -> list[str]:
-    return [
-        str(PASSWORD_MESSAGES[p]) % {"n": accounts.MIN_PASSWORD_LENGTH}
-        if p == "too_short"
-        else str(PASSWORD_MESSAGES[p])
-        for p in accounts.password_problems(password, nip)
-    ]
 
 
 def _per_address_limit() -> str:
@@ -105,21 +90,16 @@ def activate():
     form = ActivationForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            nip = normalise_nip(form.nip.data)
-        except InvalidNip:
-            nip = None
-        errors = password_errors(form.password.data, nip)
-        if not errors:
-            employee = accounts.activate(
-                form.nip.data, form.code.data, form.password.data, ip=request.remote_addr
-            )
-            db.session.commit()
-            if employee is not None:
-                flash(
-                    _("Your account is active. Log in with your NIP and new password."), "success"
-                )
-                return redirect(url_for("auth.login"))
+        result = accounts.activate(
+            form.nip.data, form.code.data, form.password.data, ip=request.remote_addr
+        )
+        db.session.commit()
+        if result.employee is not None:
+            flash(_("Your account is active. Log in with your NIP and new password."), "success")
+            return redirect(url_for("auth.login"))
+        if result.problems:
+            errors = accounts.password_messages(result.problems)
+        else:
             errors = [
                 _(
                     "The NIP or activation code is wrong, already used or expired. "
@@ -135,13 +115,15 @@ def change_password():
     form = ChangePasswordForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        if not accounts.verify_secret(current_user.password_hash, form.current.data):
+        employee = current_user._get_current_object()
+        if not accounts.verify_secret(employee.password_hash, form.current.data):
             errors = [_("The current password is wrong.")]
         else:
-            errors = password_errors(form.password.data, current_user.nip)
+            try:
+                accounts.set_password(employee, form.password.data)
+            except accounts.WeakPassword as exc:
+                errors = accounts.password_messages(exc.problems)
         if not errors:
-            employee = current_user._get_current_object()
-            accounts.set_password(employee, form.password.data)
             db.session.commit()
             # Every other session ends with the counter; this one starts afresh.
             start_session()

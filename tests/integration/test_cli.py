@@ -30,6 +30,17 @@ def test_create_admin_refuses_weak_password_and_writes_nothing(runner, session):
     assert session.scalar(sa.select(sa.func.count(Employee.id))) == 0
 
 
+def test_s38_create_admin_refuses_a_guessable_password_with_the_reason(runner, session):
+    result = runner.invoke(
+        args=["create-admin", "--nip", "198001012005011001", "--name", "Admin Utama"],
+        input="AdminUtama2026\n",
+    )
+    assert result.exit_code != 0
+    assert "Password refused: This password is easy to guess." in result.output
+    assert "your name" in result.output
+    assert session.scalar(sa.select(sa.func.count(Employee.id))) == 0
+
+
 def test_create_admin_refuses_bad_nip(runner):
     result = runner.invoke(
         args=["create-admin", "--nip", "1980", "--name", "X"], input="Sandi-Admin-Kuat-1\n"

@@ -236,3 +236,155 @@ def test_s35_text_that_is_not_a_nip_is_never_stored(app, client, org, session, c
     assert typed not in caplog.text and typed not in written
     storage = accounts._limiter_for(app.config["RATELIMIT_STORAGE_URI"]).storage
     assert typed not in repr(vars(storage))
+
+
+# --- S38: password strength with the person's own words -----------------------------------
+
+EASY = "Kata sandi ini mudah ditebak."
+COMMON = "Memuat kata atau kata sandi yang terlalu umum."
+PERSONAL = "Memuat NIP, nama Anda, nama instansi, atau kata seperti BerAKHLAK atau ASN."
+HAS_NIP = "Kata sandi tidak boleh memuat NIP Anda."
+HINT = "Gunakan kalimat pendek yang mudah Anda ingat, misalnya empat kata acak."
+FOUR_WORDS = "kopi pagi hujan deras"
+
+
+def _grouped(nip: str, sep: str) -> str:
+    return sep.join([nip[:8], nip[8:14], nip[14], nip[15:]])
+
+
+S38_CASES = {
+    "indonesia123": (lambda nip: "indonesia123", [EASY, COMMON, HINT]),
+    "passw0rd123": (lambda nip: "passw0rd123", [EASY, COMMON, HINT]),
+    "nip-dashes": (lambda nip: _grouped(nip, "-"), [HAS_NIP]),
+    "nip-spaces": (lambda nip: _grouped(nip, " "), [HAS_NIP]),
+    "nip-birth-and-appointment": (lambda nip: f"{nip[:8]}-{nip[8:14]}", [EASY, PERSONAL]),
+    "name-and-year": (lambda nip: "Siti Rahmawati 2026", [EASY, PERSONAL, HINT]),
+    "berakhlak2026": (lambda nip: "berakhlak2026", [EASY, PERSONAL, HINT]),
+    "four-words": (lambda nip: FOUR_WORDS, None),
+    "four-words-dashed": (lambda nip: "Meja-Kayu-Lampu-Hijau", None),
+}
+
+
+def _s38_change(app, build, org, login, session, password):
+    """The password change form of a logged-in Siti Rahmawati: (page, hash changed)."""
+    person = build.employee(org.bidang_a1, name="Siti Rahmawati")
+    before = (person.password_hash, person.password_changed_at, person.session_version)
+    client = login(person, app.test_client())
+    response = client.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "password": password(person.nip),
+            "confirm": password(person.nip),
+        },
+    )
+    session.refresh(person)
+    after = (person.password_hash, person.password_changed_at, person.session_version)
+    return response, after != before
+
+
+def _s38_activate(app, build, org, login, session, password):
+    """The activation form of a newcomer Siti Rahmawati with a valid code."""
+    person = build.employee(org.bidang_a1, name="Siti Rahmawati", password=None)
+    code = accounts.issue_activation_code(person)
+    session.flush()
+    audit_before = session.scalar(sa.select(sa.func.count(AuditLog.id)))
+    client = app.test_client()
+    typed = password(person.nip)
+    response = client.post(
+        "/activate", data={"nip": person.nip, "code": code, "password": typed, "confirm": typed}
+    )
+    session.refresh(person)
+    written = person.password_hash is not None or person.activation_code_hash is None
+    if not written:
+        assert session.scalar(sa.select(sa.func.count(AuditLog.id))) == audit_before
+        # The code was not spent: the same code with a good password still works.
+        retry = client.post(
+            "/activate",
+            data={"nip": person.nip, "code": code, "password": FOUR_WORDS, "confirm": FOUR_WORDS},
+        )
+        assert retry.status_code == 302
+    return response, written
+
+
+@pytest.mark.parametrize("form", ["activate", "change"])
+@pytest.mark.parametrize("case", list(S38_CASES))
+def test_s38_weak_passwords_refused_with_a_reason(app, build, org, login, session, form, case):
+    password, reasons = S38_CASES[case]
+    submit = _s38_activate if form == "activate" else _s38_change
+    response, written = submit(app, build, org, login, session, password)
+    if reasons is None:
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert written
+        return
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for reason in reasons:
+        assert reason in page, (reason, case)
+    assert not written
+
+
+def test_s38_reasons_are_english_for_an_english_reader(app, build, org, login, session):
+    person = build.employee(org.bidang_a1, name="Siti Rahmawati")
+    person.locale = "en"
+    session.flush()
+    client = login(person, app.test_client())
+    page = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": "berakhlak2026", "confirm": "berakhlak2026"},
+    ).get_data(as_text=True)
+    assert "This password is easy to guess." in page
+    assert "such as BerAKHLAK or ASN" in page
+    assert "for example four random words" in page
+
+
+def test_s38_activation_names_the_person_only_after_a_valid_code(app, build, org, session):
+    """A wrong code and a password made of the holder's name get the wrong-code answer, the
+    same as for any other password: the form is no oracle for whose NIP it is (S08)."""
+    person = build.employee(org.bidang_a1, name="Wayan Sukaryawan", password=None)
+    accounts.issue_activation_code(person)
+    session.flush()
+    named = "Wayan Sukaryawan 2026"
+    page = (
+        app.test_client()
+        .post(
+            "/activate",
+            data={"nip": person.nip, "code": "ZZZZZZZZZZ", "password": named, "confirm": named},
+        )
+        .get_data(as_text=True)
+    )
+    assert "NIP atau kode aktivasi salah" in page
+    assert PERSONAL not in page
+    assert accounts.password_problems(named, nip=person.nip) == []  # the typed NIP alone
+    assert "weak_personal" in accounts.employee_password_problems(person, named)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{a}/{b}/{c}/{d}",
+        "{a}_{b}_{c}{d}",
+        "NIP:{a}.{b}.{c}.{d}!",
+        "{a}{b}{c}{d}",
+    ],
+)
+def test_s38_nip_is_refused_with_any_separator(app_ctx, typed):
+    nip = "198506122010011001"
+    password = typed.format(a=nip[:8], b=nip[8:14], c=nip[14], d=nip[15:])
+    assert accounts.password_problems(password, nip=nip) == ["contains_nip"]
+
+
+def test_s38_every_way_to_set_a_password_keeps_the_rule(build, org, session):
+    """set_password itself refuses, so a new caller cannot forget the check."""
+    person = build.employee(org.bidang_a1, name="Siti Rahmawati")
+    before = (person.password_hash, person.session_version)
+    with pytest.raises(accounts.WeakPassword) as refused:
+        accounts.set_password(person, "SitiRahmawati2026")
+    assert "weak_personal" in refused.value.problems
+    assert (person.password_hash, person.session_version) == before
+
+
+def test_s38_long_passwords_are_judged_not_crashed(app_ctx):
+    """zxcvbn refuses input over 72 characters; the form allows 200."""
+    assert accounts.password_problems("a" * 200) != []
+    assert accounts.password_problems(FOUR_WORDS + " " + "x7Qp" * 40) == []
