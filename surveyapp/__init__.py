@@ -76,7 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .hr import bp as hr_bp
     from .jobs import bp as jobs_bp
+    from .parsing import IdConverter
     from .survey import bp as survey_bp
+
+    # Every `<int:...>` id: ASCII digits up to the database's integer, or 404 (S37). Set
+    # before the blueprints, since a rule takes its converter when it is added.
+    app.url_map.converters["int"] = IdConverter
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(survey_bp)

@@ -18,6 +18,10 @@ MESSAGES = {
         _l("File too large"),
         _l("The file or form you sent is larger than the limit of %(limit)s MB."),
     ),
+    422: (
+        _l("Value not accepted"),
+        _l("The request holds a value that cannot be used. Check it and try again."),
+    ),
     429: (
         _l("Too many requests"),
         _l("Too many attempts. Please wait a few minutes and try again."),
@@ -58,7 +62,8 @@ def register(app: Flask) -> None:
         code = error.code or 500
         if code not in MESSAGES:
             return error
-        return render_error(code)
+        # parsing.Refused says which value was refused (S37); werkzeug's own texts are English.
+        return render_error(code, detail=getattr(error, "detail", None))
 
     @app.errorhandler(Exception)
     def _unhandled(error: Exception):

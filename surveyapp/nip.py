@@ -33,6 +33,12 @@ def is_valid_nip(raw: object) -> bool:
     return True
 
 
+def nip_digits(text: str) -> str:
+    """The ASCII digits of a search text, to match the start of a NIP however it was typed
+    ("1985 0612", "1985.0612"); `str.isdigit` would also keep "²" and "٣" (S37)."""
+    return "".join(c for c in text if "0" <= c <= "9")
+
+
 def format_nip(nip: str) -> str:
     """The printed layout 19900101 201503 1 001 (birth date, appointment, gender, sequence)."""
     if len(nip) != NIP_LENGTH:

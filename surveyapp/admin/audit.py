@@ -11,15 +11,18 @@ from ..access import admin_required
 from ..extensions import db
 from ..i18n import local_tz
 from ..models import AuditLog, Employee
+from ..nip import nip_digits
+from ..parsing import day_arg, page_arg
 from . import bp
 
 PAGE_SIZE = 50
 
 
-def _day(raw: str | None, end: bool = False):
-    try:
-        day = datetime.strptime(raw or "", "%Y-%m-%d").date()
-    except ValueError:
+def _day(name: str, end: bool = False):
+    """The start of the local day ?name= gives (the next day's for `end`) in UTC; None when the
+    filter is empty. A date that is not one (or outside parsing's years) is refused: 422."""
+    day = day_arg(request.args, name)
+    if day is None:
         return None
     moment = datetime.combine(day, time.min, tzinfo=local_tz())
     return (moment + timedelta(days=1) if end else moment).astimezone(UTC)
@@ -32,7 +35,7 @@ def audit_log():
     query = sa.select(AuditLog).outerjoin(Employee, Employee.id == AuditLog.actor_id)
     who = (args.get("who") or "").strip()[:100]
     if who:
-        digits = "".join(c for c in who if c.isdigit())
+        digits = nip_digits(who)
         query = query.where(
             sa.or_(
                 Employee.name.ilike(f"%{who}%"),
@@ -48,13 +51,14 @@ def audit_log():
     object_id = (args.get("object_id") or "").strip()[:60]
     if object_id:
         query = query.where(AuditLog.object_id == object_id)
-    start, end = _day(args.get("from")), _day(args.get("to"), end=True)
+    start, end = _day("from"), _day("to", end=True)
     if start:
         query = query.where(AuditLog.at >= start)
     if end:
         query = query.where(AuditLog.at < end)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = max(1, request.args.get("page", 1, type=int))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page_arg(args), pages)
     entries = db.session.scalars(
         query.order_by(AuditLog.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
@@ -67,7 +71,7 @@ def audit_log():
         entries=entries,
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
         actions=list(actions),
         objects=sorted(objects),
         args=args,

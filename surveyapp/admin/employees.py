@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import admin_required
 from ..extensions import db
 from ..models import JENIS, Employee, Unit
+from ..parsing import int_arg, page_arg
 from ..services import employees as service
 from . import bp
 
@@ -38,7 +39,7 @@ def _units() -> list[Unit]:
 @admin_required
 def employees():
     q = request.args.get("q", "")
-    page = service.search(q, request.args.get("page", 1, type=int))
+    page = service.search(q, page_arg(request.args))
     return render_template("admin/employees/list.html", q=q.strip()[:100], result=page)
 
 
@@ -46,13 +47,13 @@ def _changes(form) -> service.EmployeeChanges:
     """Only the fields the edit form has; anything else a request carries is ignored (S04)."""
     return service.EmployeeChanges(
         name=form.get("name", ""),
-        unit_id=form.get("unit", type=int),
+        unit_id=int_arg(form, "unit"),
         jabatan=form.get("jabatan", ""),
         golongan=form.get("golongan", ""),
         jenis=form.get("jenis", "PNS"),
         email=form.get("email"),
         is_hr=form.get("is_hr") == "1",
-        hr_unit_id=form.get("hr_unit", type=int),
+        hr_unit_id=int_arg(form, "hr_unit"),
         is_admin=form.get("is_admin") == "1",
         active=form.get("active") == "1",
     )

@@ -14,8 +14,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from ..forms import BaseForm
+from ..parsing import ascii_moment, date_message, form_id
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A browser's datetime-local read by parsing.ascii_moment (S37): `strptime` takes "٢٠٢٧"
+    and the year 1, which overflows on its way to UTC."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = ascii_moment(" ".join(valuelist))
+        if self.data is None:
+            raise ValueError(date_message())
 
 
 class PeriodForm(BaseForm):
@@ -27,18 +40,18 @@ class PeriodForm(BaseForm):
         ],
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    version = SelectField(_l("Questionnaire version"), coerce=int)
+    version = SelectField(_l("Questionnaire version"), coerce=form_id)
     # InputRequired, not DataRequired: a value that is not a date says so, not "required".
-    opens_at = DateTimeLocalField(_l("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    closes_at = DateTimeLocalField(
+    opens_at = LocalDateTimeField(_l("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    closes_at = LocalDateTimeField(
         _l("Closes"), format=DATETIME_FORMAT, validators=[InputRequired()]
     )
-    units = SelectMultipleField(_l("Units in scope"), coerce=int, validators=[DataRequired()])
+    units = SelectMultipleField(_l("Units in scope"), coerce=form_id, validators=[DataRequired()])
     hide_individuals = BooleanField(_l("Hide individual results from HR"), default=True)
 
 
 class ExtendForm(BaseForm):
-    closes_at = DateTimeLocalField(
+    closes_at = LocalDateTimeField(
         _l("New deadline"), format=DATETIME_FORMAT, validators=[InputRequired()]
     )
 

@@ -14,6 +14,8 @@ from ..access import admin_required
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Item, Period, Questionnaire, QuestionnaireVersion
+from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
+from ..parsing import MAX_ID, ascii_decimal, ascii_int, int_arg
 from ..scoring import VALUE_CODES
 from ..services import questionnaire_xlsx, questionnaires, responses
 from ..services.questionnaires import ItemEdit, QuestionnaireError, Settings
@@ -68,19 +70,19 @@ def _settings(form) -> Settings | None:
     """The scale, bands and weights from the editor; None when the form does not carry them."""
     if "scale_min" not in form:
         return None
-    try:
-        low, high = int(form["scale_min"]), int(form["scale_max"])
-    except (KeyError, ValueError):
-        raise QuestionnaireError("bad_scale") from None
-    points = range(low, high + 1) if 0 <= low < high <= 10 else range(0)
-    try:
-        bands = [(float(lower), name_id, name_en) for lower, name_id, name_en in _band_rows(form)]
-    except ValueError:
-        raise QuestionnaireError("bad_bands") from None
-    try:
-        weights = {code: float(form.get(f"weight-{code}") or "1") for code in VALUE_CODES}
-    except ValueError:
-        raise QuestionnaireError("bad_weights") from None
+    low, high = _scale_point(form.get("scale_min")), _scale_point(form.get("scale_max"))
+    if low is None or high is None:
+        raise QuestionnaireError("bad_scale")
+    points = range(low, high + 1) if low < high else range(0)
+    # Numbers only here; services/questionnaires.check_settings holds their ranges.
+    bands = [
+        (ascii_decimal(lower), name_id, name_en) for lower, name_id, name_en in _band_rows(form)
+    ]
+    if any(lower is None for lower, _id, _en in bands):
+        raise QuestionnaireError("bad_bands")
+    weights = {code: ascii_decimal(form.get(f"weight-{code}") or "1") for code in VALUE_CODES}
+    if None in weights.values():
+        raise QuestionnaireError("bad_weights")
     return Settings(
         scale_min=low,
         scale_max=high,
@@ -91,13 +93,17 @@ def _settings(form) -> Settings | None:
     )
 
 
+def _scale_point(raw) -> int | None:
+    return ascii_int(str(raw), SCALE_FLOOR, SCALE_CEILING)
+
+
 def _position(raw: str | None) -> int | None:
     if raw is None or not raw.strip():
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise QuestionnaireError("bad_order") from None
+    position = ascii_int(raw, 0, MAX_ID)  # the service refuses what is not 1..MAX_POSITION
+    if position is None:
+        raise QuestionnaireError("bad_order")
+    return position
 
 
 def _editor_values(version, submitted) -> dict:
@@ -108,12 +114,9 @@ def _editor_values(version, submitted) -> dict:
     def pick(key, saved):
         return form.get(key, saved) if form else saved
 
-    try:
-        low = int(pick("scale_min", version.scale_min))
-        high = int(pick("scale_max", version.scale_max))
-        if not 0 <= low < high <= 10:
-            raise ValueError
-    except ValueError:
+    low = _scale_point(pick("scale_min", version.scale_min))
+    high = _scale_point(pick("scale_max", version.scale_max))
+    if low is None or high is None or low >= high:
         low, high = version.scale_min, version.scale_max
     labels = [
         (
@@ -201,15 +204,13 @@ def question_version(version_id: int):
 def question_version_save(version_id: int):
     version = _version(version_id)
     form = request.form
-    try:
-        seen = int(form.get("lock_version", ""))
-    except ValueError:
+    seen = int_arg(form, "lock_version", lo=0)
+    if seen is None:
         abort(400)
     try:
-        try:
-            group = int(form.get("min_group_size", ""))
-        except ValueError:
-            raise QuestionnaireError("bad_group") from None
+        group = ascii_int(form.get("min_group_size", ""), 0, MAX_ID)
+        if group is None:
+            raise QuestionnaireError("bad_group")
         edits = [
             ItemEdit(
                 item.id,
@@ -242,7 +243,7 @@ def question_version_save(version_id: int):
 @admin_required
 def question_version_publish(version_id: int):
     version = _version(version_id)
-    seen = request.form.get("lock_version", type=int)
+    seen = int_arg(request.form, "lock_version", lo=0)
     try:
         warnings = questionnaires.publish(version, actor=current_user, seen_lock=seen)
     except QuestionnaireError as error:
@@ -294,7 +295,7 @@ def question_item_add(version_id: int):
         item = questionnaires.add_item(
             version,
             form.get("value", ""),
-            form.get("behaviour", type=int) or 0,
+            ascii_int(form.get("behaviour", ""), 0, MAX_ID) or 0,
             form.get("text_id", "")[:2000],
             form.get("text_en", "")[:2000],
             form.get("reverse") == "1",

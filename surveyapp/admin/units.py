@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import admin_required
 from ..extensions import db
 from ..models import Employee, Unit
+from ..parsing import int_arg
 from ..services import org
 from . import bp
 
@@ -63,7 +64,7 @@ def unit_create():
         unit = org.create_unit(
             request.form.get("code", ""),
             request.form.get("name", ""),
-            request.form.get("parent", type=int),
+            int_arg(request.form, "parent"),
             actor=current_user._get_current_object(),
         )
     except org.UnitRefused as exc:
@@ -103,7 +104,7 @@ def unit_update(unit_id: int):
         org.update_unit(
             unit,
             name=request.form.get("name", ""),
-            parent_id=request.form.get("parent", type=int),
+            parent_id=int_arg(request.form, "parent"),
             actor=current_user._get_current_object(),
         )
     except org.UnitRefused as exc:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import render_error, wants_json
 from ..extensions import db, login_manager
 from ..models import Employee
+from ..parsing import MAX_ID, ascii_int
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to continue.")
@@ -19,12 +20,11 @@ login_manager.session_protection = None  # the per-user counter and timeouts do 
 @login_manager.user_loader
 def load_user(user_id: str) -> Employee | None:
     """The cookie holds "id:session_version"; a bumped counter ends every older session."""
-    try:
-        raw_id, raw_version = user_id.split(":", 1)
-        employee = db.session.get(Employee, int(raw_id))
-        version = int(raw_version)
-    except (ValueError, TypeError):
+    raw_id, _sep, raw_version = str(user_id).partition(":")
+    employee_id, version = ascii_int(raw_id, 1, MAX_ID), ascii_int(raw_version, 0, MAX_ID)
+    if employee_id is None or version is None:
         return None
+    employee = db.session.get(Employee, employee_id)
     if employee is None or employee.session_version != version or not employee.active:
         return None
     return employee

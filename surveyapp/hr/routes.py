@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import charts
 from ..access import hr_required
 from ..i18n import current_locale
+from ..parsing import id_arg, page_arg
 from ..services import jobs, reports
 from . import bp
 
@@ -23,12 +24,7 @@ def _user():
 
 def _unit_arg(source=None) -> int | None:
     """?unit= (or the form's unit) as a unit id; anything else not empty is forged: 404."""
-    raw = (request.args if source is None else source).get("unit", "")
-    if raw == "":
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        abort(404)
-    return int(raw)
+    return id_arg(request.args if source is None else source, "unit")
 
 
 def _period_and_scope(period_id: int, unit_id: int | None):
@@ -52,7 +48,7 @@ def home():
         abort(403)
     period = None
     if periods:
-        chosen = request.args.get("period", type=int)
+        chosen = id_arg(request.args, "period")
         period = next((p for p in periods if p.id == chosen), periods[0])
     sort = request.args.get("sort")
     sort = sort if sort in reports.SORT_KEYS else None
@@ -79,7 +75,7 @@ def home():
 def non_respondents(period_id: int):
     period, scope = _period_and_scope(period_id, _unit_arg())
     own = reports.scope_for(_user(), period, None)
-    page = reports.non_respondent_page(period, scope, request.args.get("page", 1, type=int))
+    page = reports.non_respondent_page(period, scope, page_arg(request.args))
     units = reports.participation_rows(period, own)
     return render_template(
         "hr/non_respondents.html", period=period, scope=scope, page=page, units=units

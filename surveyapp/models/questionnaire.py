@@ -12,6 +12,7 @@ from .types import UTCDateTime, utcnow
 
 VERSION_DRAFT = "draft"
 VERSION_PUBLISHED = "published"
+SCALE_FLOOR, SCALE_CEILING = 0, 10  # no scale reaches outside (scale_bounds below)
 
 
 class CoreValue(db.Model):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import JENIS, Employee, Unit
+from ..nip import nip_digits
 from . import accounts, audit
 
 PAGE_SIZE = 50
@@ -39,7 +40,7 @@ def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Page:
     query = (query or "").strip()[:100]
     statement = sa.select(Employee)
     if query:
-        digits = "".join(c for c in query if c.isdigit())
+        digits = nip_digits(query)
         by_nip = Employee.nip.startswith(digits, autoescape=True) if digits else sa.false()
         statement = statement.where(sa.or_(Employee.name.icontains(query, autoescape=True), by_nip))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from ..extensions import db
 from ..files import open_private, private_dir
 from ..models import Employee, Unit, utcnow
-from ..nip import InvalidNip, normalise_nip
+from ..nip import InvalidNip, nip_digits, normalise_nip
 from ..xlsx_reader import open_sheet
 from . import accounts, audit, org
 
@@ -339,7 +339,7 @@ def plan_employees(
             try:
                 nip = normalise_nip(_text(raw_nip))
             except InvalidNip:
-                digits = sum(c.isdigit() for c in _text(raw_nip))
+                digits = len(nip_digits(_text(raw_nip)))
                 error("NIP", MSG_NIP_LENGTH, n=digits)
         if nip is not None:
             key = int(nip)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from ..extensions import db
 from ..models import CoreValue, Employee, Item, QuestionnaireVersion
+from ..parsing import ascii_int
 from ..spreadsheet import text_cell
 from ..xlsx_reader import open_sheet
 from . import audit
@@ -124,7 +125,8 @@ def _order(value) -> int | None | bool:
     text = _text(value)
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) <= 6 else False
+    order = ascii_int(text, 0, 999_999)  # "²" passes str.isdigit and then int() raises (S37)
+    return False if order is None else order
 
 
 MSG_ORDER = _l("Urutan must be a whole number.")

@@ -22,6 +22,7 @@ from ..models import (
     QuestionnaireVersion,
     utcnow,
 )
+from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
 from . import audit
 
 
@@ -86,7 +87,7 @@ class Settings:
 
 
 def check_settings(settings: Settings) -> None:
-    if not 0 <= settings.scale_min < settings.scale_max <= 10:
+    if not SCALE_FLOOR <= settings.scale_min < settings.scale_max <= SCALE_CEILING:
         raise QuestionnaireError("bad_scale")
     points = settings.scale_max - settings.scale_min + 1
     labels = settings.labels_id + settings.labels_en

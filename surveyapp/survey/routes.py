@@ -15,6 +15,8 @@ from .. import charts
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import RESPONSE_SUBMITTED, Period
+from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
+from ..parsing import ascii_int
 from ..services import periods, personal, responses
 from ..services.responses import ResponseError
 from . import bp
@@ -94,12 +96,15 @@ def save_page(period_code: str, number: int):
     context = _page_context(period, number)
     values = {}
     for item in context["items"]:
-        raw = request.form.get(f"item-{item.code}")
-        if raw is None or raw == "":
+        raw = request.form.get(f"item-{item.code}", "")
+        if raw == "":
             continue
-        if not raw.isdigit():
+        value = ascii_int(
+            raw, SCALE_FLOOR, SCALE_CEILING
+        )  # the service checks the version's own scale
+        if value is None:
             return _page_error(context, "out_of_scale")
-        values[item.code] = int(raw)
+        values[item.code] = value
     if values:
         try:
             responses.save_by_code(period, _me(), values)

@@ -81,7 +81,9 @@ def test_the_new_period_form_offers_published_versions_only(admin_client, build,
         ({"units": []}, "wajib diisi"),
         ({"units": ["999999"]}, "bukan pilihan yang sah"),
         ({"code": "kode dengan spasi"}, "Huruf, angka, dan tanda hubung"),
-        ({"opens_at": "besok pagi"}, "Tanggal dan waktu tidak valid"),
+        ({"opens_at": "besok pagi"}, "Masukkan tanggal yang valid antara tahun 2000 dan 2100"),
+        ({"opens_at": "0001-01-01T00:00"}, "antara tahun 2000 dan 2100"),  # S37: no overflow
+        ({"closes_at": "٢٠٢٧-٠١-١٨T08:00"}, "antara tahun 2000 dan 2100"),
         ({"name": ""}, "wajib diisi"),
     ],
 )

@@ -53,8 +53,12 @@ def test_filters_by_person_action_object_and_local_dates(admin_client, org, sess
     assert _rows(page("object=questionnaire_version")) == 1
     assert _rows(page(f"object=period&object_id={late.object_id}")) == 1
     assert _rows(page("action=period_opened&from=2027-03-01")) == 1
-    # Nonsense in the query string filters nothing out by accident and breaks nothing.
-    assert admin_client.get("/admin/audit?from=kemarin&page=-4&who=%27%22<x>").status_code == 200
+    # Nonsense in the query string filters nothing out by accident and breaks nothing: a date
+    # that is not one and a page that does not exist are refused with a message (S37).
+    assert admin_client.get("/admin/audit?who=%27%22<x>").status_code == 200
+    refused = admin_client.get("/admin/audit?from=kemarin")
+    assert refused.status_code == 422 and "antara tahun 2000 dan 2100" in refused.text
+    assert admin_client.get("/admin/audit?page=-4").status_code == 404
 
 
 def test_pages_of_fifty_newest_first(admin_client, org, session):
