@@ -63,7 +63,7 @@ def test_s29_unit_page_before_and_after_one_submit_shows_no_answer_of_anyone(
     # Only the participation figures moved: 9 -> 10 submitted, 1 -> 0 not started.
     numbers = [re.findall(r"<strong>([^<]*)</strong>", page) for page in (before, after)]
     assert numbers[0] != numbers[1]
-    assert ("9", "10") == (numbers[0][1], numbers[1][1])
+    assert (numbers[0][1], numbers[1][1]) == ("9", "10")
     # Once the period is closed the numbers appear, and they no longer move.
     periods.close_period(bidang)
     session.flush()
