@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
         jobs_cleanup,
         import_units,
         import_employees,
+        results_group,
     ):
         app.cli.add_command(command)
 
@@ -153,6 +154,54 @@ def export_report(period_code: str, unit_code: str | None, output: str, locale: 
     reports.record_download(None, period, scope, target.name, "workbook", None)
     db.session.commit()
     click.echo(f"{target} {period.code} {scope.code}")
+
+
+@click.group("results")
+def results_group() -> None:
+    """A closed period's results snapshot (docs/design.md, "Results")."""
+
+
+def _closed_period(period_code: str):
+    from .models import PERIOD_CLOSED
+    from .services import reports
+
+    try:
+        period = reports.period_by_code(period_code)
+    except reports.NotVisible:
+        raise click.ClickException(f"No opened period with code {period_code!r}.") from None
+    if period.state != PERIOD_CLOSED:
+        raise click.ClickException(f"Period {period_code} is not closed: it has no snapshot yet.")
+    return period
+
+
+@results_group.command("rebuild")
+@click.option("--period", "period_code", required=True, help="Period code.")
+@with_appcontext
+def results_rebuild(period_code: str) -> None:
+    """Compute the period's snapshot again from the stored per-response sums."""
+    from .services import snapshots
+
+    period = _closed_period(period_code)
+    tree = snapshots.build(period)
+    db.session.commit()
+    click.echo(f"rebuilt {period.code}: {len(tree.units)} units, {tree.moments['/'].n} responses")
+
+
+@results_group.command("verify")
+@with_appcontext
+@click.option("--period", "period_code", required=True, help="Period code.")
+def results_verify(period_code: str) -> None:
+    """Recompute the snapshot and the stored sums from the raw answers; exit 1 on any
+    difference, listing each."""
+    from .services import snapshots
+
+    period = _closed_period(period_code)
+    problems = snapshots.verify(period)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"verified {period.code}: the snapshot agrees with the answers")
 
 
 @click.command("worker")

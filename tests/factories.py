@@ -22,7 +22,7 @@ from surveyapp.models import (
     Unit,
     utcnow,
 )
-from surveyapp.services import accounts, org, periods
+from surveyapp.services import accounts, org, periods, results
 
 PASSWORD = "Kata-Sandi-Uji-2026"
 _seq = itertools.count(1)
@@ -182,6 +182,8 @@ class Builder:
                 continue
             self.session.add(Answer(response_id=response.id, item_id=item.id, value=value))
         self.session.flush()
+        if submitted:  # as responses.submit does
+            results.store_value_sums([response.id])
         return response
 
 

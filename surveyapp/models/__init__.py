@@ -10,6 +10,7 @@ from .period import (
     Period,
     PeriodScope,
     PeriodUnit,
+    ResultSnapshot,
     RosterEntry,
 )
 from .questionnaire import (
@@ -20,7 +21,7 @@ from .questionnaire import (
     Questionnaire,
     QuestionnaireVersion,
 )
-from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response
+from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, ResponseValueSum
 from .types import utcnow
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",
+    "ResponseValueSum",
+    "ResultSnapshot",
     "RosterEntry",
     "Unit",
     "utcnow",

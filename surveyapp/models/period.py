@@ -95,3 +95,18 @@ class RosterEntry(db.Model):
 
 
 sa.Index("ix_roster_entries_period_path", RosterEntry.period_id, RosterEntry.unit_path)
+
+
+class ResultSnapshot(db.Model):
+    """A closed period's published numbers, computed once: per unit of the frozen tree (and
+    the organisation) the counts, the whole-number sums scoring needs, the count of each
+    answer per item, and the suppression decision (services/results.py). Pages, workbooks
+    and trends read it; `flask results verify` recomputes it from the raw answers."""
+
+    __tablename__ = "result_snapshots"
+
+    period_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("periods.id", ondelete="CASCADE"), primary_key=True
+    )
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    data: Mapped[dict] = mapped_column(sa.JSON)

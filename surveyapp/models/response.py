@@ -63,3 +63,26 @@ class Answer(db.Model):
 
     response: Mapped[Response] = relationship(back_populates="answers")
     item = relationship("Item")
+
+
+class ResponseValueSum(db.Model):
+    """One submitted response's numbers for one core value, written in the submit
+    transaction: the sum of its item scores (reverse keying applied as scoring.item_score
+    does), how many items, and the lowest and highest raw answer (for the quality flags).
+
+    Results are computed from these (7 rows a person instead of 28 answers); `flask results
+    verify` recomputes them from the answers. An admin reopening a response removes them.
+    """
+
+    __tablename__ = "response_value_sums"
+
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    core_value_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("core_values.id", ondelete="RESTRICT"), primary_key=True
+    )
+    score_sum: Mapped[int]
+    item_count: Mapped[int]
+    lowest_answer: Mapped[int]
+    highest_answer: Mapped[int]

@@ -24,7 +24,7 @@ from ..models import (
     Unit,
     utcnow,
 )
-from . import accounts, audit, org, periods
+from . import accounts, audit, org, periods, results
 
 DEMO_PASSWORDS = {
     "admin": "Admin-Demo-2026!",
@@ -347,3 +347,5 @@ def _fill(
                 }
             )
     db.session.execute(sa.insert(Answer), answers)
+    submitted = [r for r, plan in zip(response_ids, plans, strict=True) if plan[3] == "submitted"]
+    results.store_value_sums(submitted)

@@ -21,7 +21,7 @@ from ..models import (
     Unit,
     utcnow,
 )
-from . import audit, org
+from . import audit, org, results, snapshots
 
 
 class PeriodError(ValueError):
@@ -126,6 +126,7 @@ def close_period(period: Period, *, actor: Employee | None = None) -> None:
         raise PeriodError("not_open")
     period.state = PERIOD_CLOSED
     period.closed_at = utcnow()
+    snapshots.build(period)  # the same transaction: a closed period always has its results
     audit.record(
         "period_closed",
         actor=actor,
@@ -233,6 +234,7 @@ def reopen_response(response, *, actor: Employee) -> None:
     before = {"state": response.state, "submitted_at": response.submitted_at.isoformat()}
     response.state = RESPONSE_DRAFT
     response.submitted_at = None
+    results.forget_value_sums(response.id)
     audit.record(
         "response_reopened",
         actor=actor,

@@ -22,7 +22,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import periods
+from . import periods, results
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,10 @@ def submit(response: Response, now: datetime | None = None) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(response)
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    results.store_value_sums([response.id])  # the same transaction: all or nothing
+    return True
 
 
 # --- the questionnaire pages -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -32,6 +33,7 @@ from ..models import (
     PeriodUnit,
     QuestionnaireVersion,
     Response,
+    ResponseValueSum,
     RosterEntry,
 )
 from . import org
@@ -171,6 +173,117 @@ def _submitted_answers(period: Period, root_path: str | None):
     )
 
 
+def item_score_sql(scale_sum):
+    """SQL twin of scoring.item_score: the answer, or `min + max - answer` when reversed."""
+    return sa.case((Item.reverse, scale_sum - Answer.value), else_=Answer.value)
+
+
+def store_value_sums(response_ids) -> None:
+    """Write the per-value sums (ResponseValueSum) of the given submitted responses: a list of
+    ids (in chunks, under SQLite's limit on parameters) or a SELECT of them. One INSERT ...
+    SELECT with a GROUP BY per chunk, in the caller's transaction (the submit's, the seed's)."""
+    if isinstance(response_ids, list | tuple):
+        for start in range(0, len(response_ids), 5000):
+            _insert_value_sums(list(response_ids[start : start + 5000]))
+    else:
+        _insert_value_sums(response_ids)
+
+
+def _insert_value_sums(response_ids) -> None:
+    scale_sum = QuestionnaireVersion.scale_min + QuestionnaireVersion.scale_max
+    rows = (
+        sa.select(
+            Answer.response_id,
+            Item.core_value_id,
+            sa.func.sum(item_score_sql(scale_sum)),
+            sa.func.count(),
+            sa.func.min(Answer.value),
+            sa.func.max(Answer.value),
+        )
+        .join(Item, Item.id == Answer.item_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Item.version_id)
+        .where(Answer.response_id.in_(response_ids))
+        .group_by(Answer.response_id, Item.core_value_id)
+    )
+    columns = ["response_id", "core_value_id", "score_sum", "item_count"]
+    columns += ["lowest_answer", "highest_answer"]
+    db.session.execute(sa.insert(ResponseValueSum).from_select(columns, rows))
+
+
+def forget_value_sums(response_id: int) -> None:
+    """A reopened response has no result until it is submitted again."""
+    db.session.execute(
+        sa.delete(ResponseValueSum).where(ResponseValueSum.response_id == response_id)
+    )
+
+
+FROM_SUMS, FROM_ANSWERS = "sums", "answers"
+
+
+def _per_response(period: Period, info: _Version, root_path: str | None, source: str):
+    """One row per submitted response of the subtree: who and where, the lowest and highest
+    raw answer and how many, and u_<code> = value total - k * scale_min for each value.
+
+    FROM_SUMS reads the sums stored at submit (7 rows a person); FROM_ANSWERS recomputes them
+    from the raw answers (28 rows a person), for `flask results verify`."""
+    rules = info.rules
+    keys = (
+        Response.id.label("response_id"),
+        Response.employee_id.label("employee_id"),
+        Response.unit_id.label("unit_id"),
+        Response.unit_path.label("unit_path"),
+        Response.started_at.label("started_at"),
+        Response.submitted_at.label("submitted_at"),
+    )
+    if source == FROM_ANSWERS:
+        packing = _Totals(info)
+        query = _submitted_answers(period, root_path).add_columns(
+            *keys,
+            sa.func.min(Answer.value).label("lowest"),
+            sa.func.max(Answer.value).label("highest"),
+            sa.func.count().label("answered"),
+            *packing.columns,
+        )
+        u = packing.u_columns
+    else:
+        lo = rules.scale_min
+        u_sums = [
+            sa.func.sum(
+                sa.case(
+                    (
+                        ResponseValueSum.core_value_id == info.value_ids[code],
+                        ResponseValueSum.score_sum - ResponseValueSum.item_count * lo,
+                    ),
+                    else_=0,
+                )
+            ).label(f"u_{code}")
+            for code in rules.value_codes
+        ]
+        query = (
+            sa.select(
+                *keys,
+                sa.func.min(ResponseValueSum.lowest_answer).label("lowest"),
+                sa.func.max(ResponseValueSum.highest_answer).label("highest"),
+                sa.func.sum(ResponseValueSum.item_count).label("answered"),
+                *u_sums,
+            )
+            .select_from(ResponseValueSum)
+            .join(Response, Response.id == ResponseValueSum.response_id)
+            .where(
+                Response.period_id == period.id,
+                Response.state == RESPONSE_SUBMITTED,
+                _in_scope(Response.unit_path, root_path),
+            )
+        )
+
+        def u(sub):
+            return {code: sub.c[f"u_{code}"] for code in rules.value_codes}
+
+    # Grouped by the primary key alone (the other columns depend on it), so that SQLite walks
+    # the responses in order and needs no sort.
+    return query.group_by(Response.id), u
+
+
 # --- people ----------------------------------------------------------------------------------
 
 
@@ -194,39 +307,31 @@ class PersonIndices:
 
 
 def person_results(
-    period: Period, root_path: str | None = None, *, employee_id: int | None = None
+    period: Period,
+    root_path: str | None = None,
+    *,
+    employee_id: int | None = None,
+    source: str = FROM_SUMS,
 ) -> dict[int, PersonIndices]:
     """Every submitted response of the period whose roster unit lies under root_path (None: all),
     by employee id; employee_id narrows it to one person. Two queries."""
     info = _load_version(period.version)
     rules = info.rules
-    packing = _Totals(info)
-    query = (
-        _submitted_answers(period, root_path)
-        .add_columns(
-            Response.employee_id,
-            Response.id,
-            Response.unit_id,
-            Response.unit_path,
-            Response.started_at,
-            Response.submitted_at,
-            sa.func.min(Answer.value),
-            sa.func.max(Answer.value),
-            sa.func.count(),
-            *packing.columns,
-        )
-        # Grouped by the primary key alone (the other columns depend on it), so that SQLite
-        # walks the responses in order and needs no sort.
-        .group_by(Response.id)
-    )
+    query, u_columns = _per_response(period, info, root_path, source)
     if employee_id is not None:
         query = query.where(Response.employee_id == employee_id)
+    per_response = query.subquery()
+    u = u_columns(per_response)
+    lows = [low for _code, _k, low, _high, _span, _w in rules.value_plan]
+    columns = [per_response.c[name] for name in _PERSON_COLUMNS]
     person_from_totals = scoring.person_from_total_list
     flags_from = scoring.quality_flags_from_summary
     results: dict[int, PersonIndices] = {}
+    query = sa.select(*columns, *(u[c] for c in rules.value_codes))
     for row in db.session.execute(query):
-        employee, response_id, unit_id, unit_path, started, submitted = row[:6]
-        person = person_from_totals(packing.totals(row[9:]), rules)
+        response_id, employee, unit_id, unit_path, started, submitted, low, high, n = row[:9]
+        totals = [int(x) + floor for x, floor in zip(row[9:], lows, strict=True)]
+        person = person_from_totals(totals, rules)
         duration = (submitted - started).total_seconds() if submitted and started else None
         results[employee] = PersonIndices(
             employee,
@@ -238,9 +343,22 @@ def person_results(
             person.value_indices,
             person.overall,
             person.band,
-            flags_from(row[6], row[7], row[8], duration, rules),
+            flags_from(low, high, int(n), duration, rules),
         )
     return results
+
+
+_PERSON_COLUMNS = (
+    "response_id",
+    "employee_id",
+    "unit_id",
+    "unit_path",
+    "started_at",
+    "submitted_at",
+    "lowest",
+    "highest",
+    "answered",
+)
 
 
 # --- units -----------------------------------------------------------------------------------
@@ -283,18 +401,18 @@ class UnitResult(Numbers):
 
 
 @dataclass
-class _Tally:
+class Tally:
     eligible: int = 0
     submitted: int = 0
     drafts: int = 0
 
-    def add(self, other: _Tally) -> None:
+    def add(self, other: Tally) -> None:
         self.eligible += other.eligible
         self.submitted += other.submitted
         self.drafts += other.drafts
 
 
-def _roster_counts(period: Period, root_path: str | None) -> dict[str, _Tally]:
+def _roster_counts(period: Period, root_path: str | None) -> dict[str, Tally]:
     """Eligible, submitted and draft counts per exact roster unit path: one GROUP BY."""
     query = (
         sa.select(
@@ -313,35 +431,27 @@ def _roster_counts(period: Period, root_path: str | None) -> dict[str, _Tally]:
         .where(RosterEntry.period_id == period.id, _in_scope(RosterEntry.unit_path, root_path))
         .group_by(RosterEntry.unit_path)
     )
-    return {path: _Tally(e, s, d) for path, e, s, d in db.session.execute(query)}
+    return {path: Tally(e, s, d) for path, e, s, d in db.session.execute(query)}
 
 
 def _moments_by_path(
-    period: Period, info: _Version, root_path: str | None, *, by_path: bool = True
-) -> dict[str | None, scoring.Moments]:
-    """scoring.Moments of the submitted people per exact roster unit path (or, with
-    by_path=False, of the whole subtree under the key None): one query, two GROUP BYs."""
+    period: Period, info: _Version, source: str = FROM_SUMS
+) -> dict[str, scoring.Moments]:
+    """scoring.Moments of the submitted people per exact roster unit path: one query, two
+    GROUP BYs (per response, then per path)."""
     rules = info.rules
     codes = rules.value_codes
-    packing = _Totals(info)
-    per_response = (
-        _submitted_answers(period, root_path)
-        .add_columns(Response.unit_path.label("unit_path"), *packing.columns)
-        .group_by(Response.id)
-        .subquery()
-    )
-    u = packing.u_columns(per_response)
+    query, u_columns = _per_response(period, info, None, source)
+    per_response = query.subquery()
+    u = u_columns(per_response)
     pairs = rules.value_pairs
     columns = [
         sa.func.count(),
         *(sa.func.sum(u[c]) for c in codes),
         *(sa.func.sum(u[a] * u[b]) for a, b in pairs),
     ]
-    if by_path:
-        query = sa.select(per_response.c.unit_path, *columns).group_by(per_response.c.unit_path)
-    else:
-        query = sa.select(sa.null(), *columns)
-    result: dict[str | None, scoring.Moments] = {}
+    query = sa.select(per_response.c.unit_path, *columns).group_by(per_response.c.unit_path)
+    result: dict[str, scoring.Moments] = {}
     for row in db.session.execute(query):
         n = int(row[1])
         if n == 0:
@@ -354,13 +464,28 @@ def _moments_by_path(
     return result
 
 
+def _answer_counts_by_path(period: Period) -> dict[str, dict[int, dict[int, int]]]:
+    """unit path -> item id -> raw answer -> how many submitted responses gave it."""
+    query = (
+        sa.select(Response.unit_path, Answer.item_id, Answer.value, sa.func.count())
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
+        .group_by(Response.unit_path, Answer.item_id, Answer.value)
+    )
+    counts: dict[str, dict[int, dict[int, int]]] = {}
+    for path, item_id, value, count in db.session.execute(query):
+        counts.setdefault(path, {}).setdefault(item_id, {})[value] = count
+    return counts
+
+
 def _ancestors(path: str) -> list[str]:
     """ "/1/4/9/" -> ["/1/", "/1/4/", "/1/4/9/"]."""
     parts = path.strip("/").split("/")
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _numbers(moments: scoring.Moments, tally: _Tally, rules: scoring.Rules) -> Numbers:
+def _numbers(moments: scoring.Moments, tally: Tally, rules: scoring.Rules) -> Numbers:
     """A group's numbers before the suppression decision (see _withhold_where_decided)."""
     group = scoring.group_from_moments(moments, tally.eligible, rules, False)
     return Numbers(
@@ -387,11 +512,11 @@ def _period_units(period: Period, root_path: str | None) -> list[PeriodUnit]:
 
 def subtree_counts(
     period: Period, root_path: str | None
-) -> tuple[list[PeriodUnit], dict[str, _Tally], dict[str, _Tally]]:
+) -> tuple[list[PeriodUnit], dict[str, Tally], dict[str, Tally]]:
     """Units in tree order, and per unit path the direct and the subtree counts."""
     units = _period_units(period, root_path)
     direct = _roster_counts(period, root_path)
-    subtree: dict[str, _Tally] = {u.path: _Tally() for u in units}
+    subtree: dict[str, Tally] = {u.path: Tally() for u in units}
     for path, tally in direct.items():
         for ancestor in _ancestors(path):
             total = subtree.get(ancestor)
@@ -403,90 +528,78 @@ def subtree_counts(
 ORGANISATION = "/"  # the whole period as one group: it may cover several separate trees
 
 
-@dataclass(frozen=True)
-class Published:
-    """What a period publishes: every unit of its snapshot (tree order) and the organisation,
-    with the one suppression decision applied. Every page, export scope, trend and comparison
-    reads its numbers from here, so a unit's published cells are the same in every view."""
+@dataclass
+class Tree:
+    """Everything a period's published numbers are made of, for its whole frozen unit tree
+    and the organisation: per group the subtree's counts, the whole-number sums scoring needs
+    (scoring.Moments), the count of each raw answer per item, and the suppression decision.
+    Plain data, so a closed period stores it as its snapshot (services/snapshots.py)."""
 
-    units: tuple[UnitResult, ...]
-    total: UnitResult
-
-    def group(self, path: str | None) -> UnitResult | None:
-        """The group a scope's root path names (None: the organisation)."""
-        if path is None or path == ORGANISATION:
-            return self.total
-        return next((r for r in self.units if r.path == path), None)
-
-
-_CACHE_KEY = "surveyapp.results"
+    version_id: int
+    hide: bool
+    units: list[dict]  # path, unit_id, code, name, depth, parent_unit_id; tree order
+    tallies: dict[str, Tally]
+    moments: dict[str, scoring.Moments]
+    counts: dict[str, dict[int, dict[int, int]]]  # group -> item id -> answer -> people
+    hidden: dict[str, str]  # group -> scoring.WITHHELD_*
 
 
-def published(period: Period) -> Published:
-    """The period's published numbers, computed once per database session (four queries).
-
-    The decision needs the whole tree whatever scope is asked for: computed per scope, a unit
-    export would show a unit that the whole-organisation view hides, and subtracting the two
-    would give the hidden people away (SECURITY.md S30). Any flush forgets the cache."""
-    cache = db.session.info.setdefault(_CACHE_KEY, {})
-    key = (period.id, period.version_id, bool(period.hide_individuals))
-    if key not in cache:
-        cache[key] = _publish(period)
-    return cache[key]
-
-
-@sa.event.listens_for(sa.orm.Session, "after_flush")
-@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
-def _forget_published(session, *_args) -> None:
-    session.info.pop(_CACHE_KEY, None)
-
-
-def _publish(period: Period) -> Published:
+def build_tree(period: Period, source: str = FROM_SUMS) -> Tree:
+    """The period's tree from the database: four GROUP BY queries whatever its size; units
+    then add up into their parents in Python (work in proportion to units times depth)."""
     info = _load_version(period.version)
     rules = info.rules
-    units, _direct, counts = subtree_counts(period, None)
-    moments: dict[str, scoring.Moments] = {u.path: scoring.Moments() for u in units}
-    whole, tally = scoring.Moments(), _Tally()
-    for path, own in _moments_by_path(period, info, None).items():
-        whole.add(own)
-        for ancestor in _ancestors(path):
-            if ancestor in moments:
-                moments[ancestor].add(own)
-    for own in _direct.values():
-        tally.add(own)
-    base = min((u.depth for u in units), default=0)
-    results = [
-        UnitResult(
-            **_fields(_numbers(moments[u.path], counts[u.path], rules)),
-            unit_id=u.unit_id,
-            code=u.code,
-            name=u.name,
-            path=u.path,
-            depth=u.depth - base,
-            parent_unit_id=u.parent_unit_id,
+    units = _period_units(period, None)
+    paths = [u.path for u in units]
+    known = set(paths)
+
+    def groups_of(path: str) -> list[str]:
+        return [a for a in _ancestors(path) if a in known] + [ORGANISATION]
+
+    tallies = {g: Tally() for g in [*paths, ORGANISATION]}
+    for path, tally in _roster_counts(period, None).items():
+        for group in groups_of(path):
+            tallies[group].add(tally)
+    moments = {g: scoring.Moments() for g in tallies}
+    for path, own in _moments_by_path(period, info, source).items():
+        for group in groups_of(path):
+            moments[group].add(own)
+    counts: dict[str, dict[int, dict[int, int]]] = {g: {} for g in tallies}
+    for path, by_item in _answer_counts_by_path(period).items():
+        for group in groups_of(path):
+            into = counts[group]
+            for item_id, by_answer in by_item.items():
+                target = into.setdefault(item_id, {})
+                for answer, n in by_answer.items():
+                    target[answer] = target.get(answer, 0) + n
+    hide = bool(period.hide_individuals)
+    hidden = {}
+    if hide:
+        hidden = scoring.suppression(
+            [ORGANISATION, *paths],
+            parents(paths),
+            {g: m.n for g, m in moments.items()},
+            rules.min_group_size,
         )
-        for u in units
-    ]
-    total = UnitResult(
-        **_fields(_numbers(whole, tally, rules)),
-        unit_id=None,
-        code=None,
-        name=None,
-        path=ORGANISATION,
-        depth=0,
-        parent_unit_id=None,
-    )
-    if not period.hide_individuals:
-        return Published(tuple(results), total)
-    hidden = scoring.suppression(
-        [ORGANISATION, *(r.path for r in results)],
-        parents(r.path for r in results),
-        {ORGANISATION: total.submitted, **{r.path: r.submitted for r in results}},
-        rules.min_group_size,
-    )
-    return Published(
-        tuple(_withhold(r, hidden[r.path]) if r.path in hidden else r for r in results),
-        _withhold(total, hidden[ORGANISATION]) if ORGANISATION in hidden else total,
+    base = min((u.depth for u in units), default=0)
+    return Tree(
+        version_id=period.version_id,
+        hide=hide,
+        units=[
+            {
+                "path": u.path,
+                "unit_id": u.unit_id,
+                "code": u.code,
+                "name": u.name,
+                "depth": u.depth - base,
+                "parent_unit_id": u.parent_unit_id,
+            }
+            for u in units
+        ],
+        tallies=tallies,
+        moments=moments,
+        counts=counts,
+        hidden=hidden,
     )
 
 
@@ -501,9 +614,81 @@ def parents(paths) -> dict[str, str | None]:
     return tree
 
 
+@dataclass(frozen=True)
+class Published:
+    """What a period publishes: every unit of its frozen tree (tree order) and the
+    organisation, with the one suppression decision applied. Every page, export scope, trend
+    and comparison reads its numbers from here, so a unit's published cells are the same in
+    every view (docs/privacy.md)."""
+
+    units: tuple[UnitResult, ...]
+    total: UnitResult
+    tree: Tree
+
+    def group(self, path: str | None) -> UnitResult | None:
+        """The group a scope's root path names (None: the organisation)."""
+        if path is None or path == ORGANISATION:
+            return self.total
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> dict[str, UnitResult]:
+        return {r.path: r for r in self.units}
+
+    @classmethod
+    def of(cls, tree: Tree, rules: scoring.Rules) -> Published:
+        def result(group: str, unit: dict) -> UnitResult:
+            numbers = _numbers(tree.moments[group], tree.tallies[group], rules)
+            made = UnitResult(**_fields(numbers), **unit)
+            reason = tree.hidden.get(group)
+            return _withhold(made, reason) if reason else made
+
+        organisation = {
+            "path": ORGANISATION,
+            "unit_id": None,
+            "code": None,
+            "name": None,
+            "depth": 0,
+            "parent_unit_id": None,
+        }
+        return cls(
+            tuple(result(u["path"], u) for u in tree.units),
+            result(ORGANISATION, organisation),
+            tree,
+        )
+
+
+_CACHE_KEY = "surveyapp.results"
+
+
+def published(period: Period) -> Published:
+    """The period's published numbers: a closed period's snapshot, or (for an admin following
+    an open period) computed now. Once per database session; any flush forgets it.
+
+    The decision needs the whole tree whatever scope is asked for: computed per scope, a unit
+    export would show a unit that the whole-organisation view hides, and subtracting the two
+    would give the hidden people away (SECURITY.md S30)."""
+    cache = db.session.info.setdefault(_CACHE_KEY, {})
+    key = (period.id, period.version_id, bool(period.hide_individuals), period.state)
+    if key not in cache:
+        from . import snapshots
+
+        found = snapshots.load(period) if period.state == PERIOD_CLOSED else None
+        if found is None:
+            found = Published.of(build_tree(period), rules_for(period.version))
+        cache[key] = found
+    return cache[key]
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _forget_published(session, *_args) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
 def unit_results(period: Period, root_path: str | None = None) -> list[UnitResult]:
-    """One result per unit of the period's snapshot under root_path (None: all), in tree order,
-    each over its whole subtree, as the period publishes it."""
+    """One result per unit of the period's frozen tree under root_path (None: all), in tree
+    order, each over its whole subtree, as the period publishes it."""
     units = published(period).units
     if root_path is None:
         return list(units)
@@ -547,30 +732,13 @@ class ItemStatsRow:
     withheld: bool
 
 
-def _answer_counts(period: Period, root_path: str | None) -> dict[int, dict[int, int]]:
-    """item id -> raw answer -> how many submitted responses gave it: one GROUP BY."""
-    query = (
-        sa.select(Answer.item_id, Answer.value, sa.func.count())
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .where(
-            Response.period_id == period.id,
-            Response.state == RESPONSE_SUBMITTED,
-            _in_scope(Response.unit_path, root_path),
-        )
-        .group_by(Answer.item_id, Answer.value)
-    )
-    counts: dict[int, dict[int, int]] = {}
-    for item_id, value, count in db.session.execute(query):
-        counts.setdefault(item_id, {})[value] = count
-    return counts
-
-
-def _scope_withheld(period: Period, root_path: str | None) -> bool:
-    """Whether the scope's own group is withheld by the period's one decision; a scope that
-    is no group of the period publishes nothing."""
-    group = published(period).group(root_path)
-    return group is None or group.withheld
+def _scope_counts(period: Period, root_path: str | None) -> tuple[dict, bool]:
+    """The scope's answer counts per item, and whether the period's one decision withholds
+    the scope (a scope that is no group of the period publishes nothing)."""
+    found = published(period)
+    group = found.group(root_path)
+    counts = found.tree.counts.get(root_path or ORGANISATION, {})
+    return counts, group is None or group.withheld
 
 
 def item_statistics(period: Period, root_path: str | None = None) -> list[ItemStatsRow]:
@@ -582,8 +750,7 @@ def item_statistics(period: Period, root_path: str | None = None) -> list[ItemSt
     """
     info = _load_version(period.version)
     rules = info.rules
-    counts = _answer_counts(period, root_path)
-    withheld = _scope_withheld(period, root_path)
+    counts, withheld = _scope_counts(period, root_path)
     rows = []
     for item, rule in zip(info.items, rules.items, strict=True):
         stats = scoring.item_stats_from_counts(
@@ -606,10 +773,10 @@ def alpha_by_value(period: Period, root_path: str | None = None) -> dict[str, fl
     and for a scope whose results are withheld."""
     info = _load_version(period.version)
     rules = info.rules
-    if _scope_withheld(period, root_path):
+    counts, withheld = _scope_counts(period, root_path)
+    if withheld:
         return dict.fromkeys(rules.value_codes)
-    counts = _answer_counts(period, root_path)
-    moments = _moments_by_path(period, info, root_path, by_path=False).get(None, scoring.Moments())
+    moments = published(period).tree.moments[root_path or ORGANISATION]
     result: dict[str, float | None] = {}
     for code in rules.value_codes:
         item_sums = []

@@ -1,0 +1,146 @@
+"""Results computed once: per-response sums at submit, the snapshot at close, and `flask
+results verify` finding the stored numbers equal to a recomputation from the raw answers after
+every way the data can change (submit, reopen, late joiner, roster change, unit move)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from surveyapp import scoring
+from surveyapp.models import Answer, ResponseValueSum, ResultSnapshot
+from surveyapp.services import org as org_service
+from surveyapp.services import periods, responses, results, snapshots
+
+
+def _fill_and_submit(period, person, rng) -> None:
+    """Through the service, as the employee's pages do."""
+    values = {item.code: rng.randint(1, 5) for item in period.version.items}
+    response, _ = responses.save_by_code(period, person, values)
+    assert responses.submit(response)
+
+
+def _verify(runner, period) -> None:
+    out = runner.invoke(args=["results", "verify", "--period", period.code])
+    assert out.exit_code == 0, out.output
+    assert f"verified {period.code}" in out.output
+
+
+@pytest.fixture
+def people(build, org):
+    """Twelve more people in Bidang A1 and six in Dinas B, all on the roster."""
+    return [build.employee(org.bidang_a1) for _ in range(12)] + [
+        build.employee(org.dinas_b) for _ in range(6)
+    ]
+
+
+def test_submit_stores_the_sums_of_the_scoring_module(build, org, session):
+    period = build.period([org.root])
+    rng = random.Random(1)
+    values = {item.code: rng.randint(1, 5) for item in period.version.items}
+    response, _ = responses.save_by_code(period, org.employee, values)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ResponseValueSum)) == 0
+    responses.submit(response)
+    stored = {
+        row.core_value_id: row
+        for row in session.scalars(
+            sa.select(ResponseValueSum).where(ResponseValueSum.response_id == response.id)
+        )
+    }
+    rules = results.rules_for(period.version)
+    for item_rule in rules.items:
+        assert item_rule.code in values
+    for code in rules.value_codes:
+        items = rules.items_of(code)
+        want = sum(scoring.item_score(values[i.code], i.reverse, 1, 5) for i in items)
+        value_id = next(i.core_value_id for i in period.version.items if i.code == items[0].code)
+        assert (stored[value_id].score_sum, stored[value_id].item_count) == (want, len(items))
+    # A second submit (double click) writes nothing more.
+    assert not responses.submit(response)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ResponseValueSum)) == len(stored)
+
+
+def test_every_mutation_path_leaves_results_equal_to_the_answers(
+    build, org, people, session, runner
+):
+    rng = random.Random(16)
+    period = build.period([org.root])
+    late = build.employee(org.bidang_a1, name="Datang Belakangan")  # after the roster
+    for person in people[:15]:
+        _fill_and_submit(period, person, rng)
+    # Reopen: an admin sends one back; the sums go; the person changes an answer and submits.
+    again = responses.find_response(period, people[0])
+    periods.reopen_response(again, actor=org.admin)
+    session.flush()
+    assert not session.scalar(
+        sa.select(sa.func.count()).where(ResponseValueSum.response_id == again.id)
+    )
+    first = period.version.items[0]
+    responses.save_by_code(period, people[0], {first.code: 1})
+    assert responses.submit(again)
+    # A late joiner is added and submits.
+    periods.add_late_joiner(period, late, actor=org.admin)
+    _fill_and_submit(period, late, rng)
+    # A roster change and a unit move after the period opened: the period's frozen tree
+    # and roster keep where people were.
+    people[16].unit_id = org.dinas_a.id
+    org_service.move_unit(org.bidang_a1, org.dinas_b)
+    session.flush()
+    _fill_and_submit(period, people[16], rng)
+    periods.close_period(period)
+    session.flush()
+    _verify(runner, period)
+    assert snapshots.verify(period) == []
+    # The snapshot serves the same numbers as a computation from the answers.
+    stored = results.published(period)
+    fresh = results.Published.of(
+        results.build_tree(period, results.FROM_ANSWERS), results.rules_for(period.version)
+    )
+    assert stored.units == fresh.units and stored.total == fresh.total
+    assert stored.total.submitted == 17
+
+
+def test_verify_finds_an_answer_changed_behind_the_apps_back(build, org, people, session, runner):
+    rng = random.Random(3)
+    period = build.period([org.root])
+    for person in people:
+        _fill_and_submit(period, person, rng)
+    periods.close_period(period)
+    session.flush()
+    _verify(runner, period)
+    answer = session.scalar(sa.select(Answer).order_by(Answer.id).limit(1))
+    answer.value = 1 if answer.value != 1 else 5
+    session.flush()
+    out = runner.invoke(args=["results", "verify", "--period", period.code])
+    assert out.exit_code == 1
+    assert "differ" in out.output or "stored" in out.output
+    # Rebuilding the snapshot does not hide it: the stored sums still disagree.
+    assert runner.invoke(args=["results", "rebuild", "--period", period.code]).exit_code == 0
+    assert any("stored sums" in p for p in snapshots.verify(period))
+
+
+def test_closing_builds_the_snapshot_and_pages_read_it(build, org, people, session):
+    rng = random.Random(4)
+    period = build.period([org.root])
+    for person in people:
+        _fill_and_submit(period, person, rng)
+    assert session.get(ResultSnapshot, period.id) is None
+    periods.close_period(period)
+    session.flush()
+    assert session.get(ResultSnapshot, period.id) is not None
+    # With its answers gone the period still publishes the same numbers: they come from
+    # the snapshot, not from a new computation.
+    before = results.scope_result(period, org.bidang_a1.path)
+    session.execute(sa.delete(Answer))
+    session.expire_all()
+    assert results.scope_result(period, org.bidang_a1.path) == before
+
+
+def test_verify_refuses_a_period_that_is_not_closed(build, org, runner):
+    period = build.period([org.root])
+    out = runner.invoke(args=["results", "verify", "--period", period.code])
+    assert out.exit_code != 0 and "not closed" in out.output
+    out = runner.invoke(args=["results", "rebuild", "--period", "NOPE"])
+    assert out.exit_code != 0 and "No opened period" in out.output
