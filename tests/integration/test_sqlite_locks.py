@@ -209,3 +209,28 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         assert not locked, (rule.endpoint, locked)
     probe.other.close()
     assert {"health.healthz", "hr.unit_results", "admin.imports_upload", "jobs.status"} <= set(seen)
+
+
+@pytest.mark.no_transaction
+def test_s33_cli_export_and_dry_run_read_without_the_write_lock(sqlite_app, tmp_path):
+    """`flask export-report` and `import-employees --dry-run` are reads too: an operator running
+    them during the survey holds no lock; the export takes it only for its audit entry."""
+    app, data = sqlite_app
+    runner = app.test_cli_runner()
+    with app.app_context():
+        probe = LockProbe(db.engine, data.path)
+    target = tmp_path / "laporan.xlsx"
+    args = ["export-report", "--period", data.period_code, "--output", str(target)]
+    result, log = probe.run(lambda: runner.invoke(args=args))
+    assert result.exit_code == 0, result.output
+    first_lock = next(i for i, (s, _locked) in enumerate(log) if s == "BEGIN IMMEDIATE")
+    assert log[0][0] == "BEGIN" and not any(locked for _s, locked in log[:first_lock])
+    assert [s for s, _locked in log if s.startswith("BEGIN")].count("BEGIN IMMEDIATE") == 1
+
+    xlsx([person()], path=tmp_path / "roster.xlsx")
+    dry = ["import-employees", str(tmp_path / "roster.xlsx"), "--dry-run"]
+    result, log = probe.run(lambda: runner.invoke(args=dry))
+    assert result.exit_code == 0 and "dry-run" in result.output, result.output
+    assert {s for s, _locked in log if s.startswith("BEGIN")} == {"BEGIN"}
+    assert not any(locked for _s, locked in log)
+    probe.other.close()
