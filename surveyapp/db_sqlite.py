@@ -95,7 +95,9 @@ def write_transaction() -> Iterator[None]:
         _deferred.reset(token)
 
 
-def configure_sqlite(engine: Engine, *, busy_timeout_ms: int = 30_000, strict: bool = False):
+def configure_sqlite(
+    engine: Engine, *, busy_timeout_ms: int = 30_000, strict: bool = False
+) -> None:
     if engine in _configured:
         return
     _configured.add(engine)
