@@ -63,11 +63,15 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .db_sqlite import configure_sqlite, register_read_only_pages
+        from .db_sqlite import configure_sqlite, register_request_modes
 
         with app.app_context():
-            configure_sqlite(db.engine)
-        register_read_only_pages(app)
+            configure_sqlite(
+                db.engine,
+                busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                strict=app.config["SQLITE_STRICT_WRITES"],
+            )
+        register_request_modes(app)
 
 
 def register_blueprints(app: Flask) -> None:

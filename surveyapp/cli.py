@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -128,32 +129,38 @@ def export_report(period_code: str, unit_code: str | None, output: str, locale: 
     from pathlib import Path
 
     from . import excel
+    from .db_sqlite import deferred_transactions, write_transaction
     from .progress import cli_progress
     from .services import reports
 
-    try:
-        period = reports.period_by_code(period_code)
-    except reports.NotVisible:
-        raise click.ClickException(f"No opened period with code {period_code!r}.") from None
-    try:
-        scope = reports.scope_by_code(period, unit_code)
-    except reports.NotVisible:
-        raise click.ClickException(f"Unit {unit_code!r} is not part of {period_code}.") from None
-    data = reports.workbook_report(period, scope, actor=None, locale=locale)
-    target = Path(output)
-    # Write beside the target and rename, so a failed export never leaves half a workbook;
-    # mkstemp creates the file 0600, as every file with names and NIPs must be (S39).
-    fd, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=target.parent)
-    os.close(fd)
-    try:
-        with cli_progress("export-report") as progress:
-            excel.write_report(data, partial, progress=progress)
-        os.replace(partial, target)
-    finally:
-        Path(partial).unlink(missing_ok=True)
-    reports.record_download(None, period, scope, target.name, "workbook", None)
-    db.session.commit()
-    click.echo(f"{target} {period.code} {scope.code}")
+    # A read: on SQLite it must not hold the write lock while it gathers and writes (S33).
+    with deferred_transactions():
+        try:
+            period = reports.period_by_code(period_code)
+        except reports.NotVisible:
+            raise click.ClickException(f"No opened period with code {period_code!r}.") from None
+        try:
+            scope = reports.scope_by_code(period, unit_code)
+        except reports.NotVisible:
+            raise click.ClickException(
+                f"Unit {unit_code!r} is not part of {period_code}."
+            ) from None
+        data = reports.workbook_report(period, scope, actor=None, locale=locale)
+        target = Path(output)
+        # Write beside the target and rename, so a failed export never leaves half a workbook;
+        # mkstemp creates the file 0600, as every file with names and NIPs must be (S39).
+        fd, partial = tempfile.mkstemp(suffix=".xlsx.part", dir=target.parent)
+        os.close(fd)
+        try:
+            with cli_progress("export-report") as progress:
+                excel.write_report(data, partial, progress=progress)
+            os.replace(partial, target)
+        finally:
+            Path(partial).unlink(missing_ok=True)
+        codes = f"{period.code} {scope.code}"
+    with write_transaction():  # the audit entry only
+        reports.record_download(None, period, scope, target.name, "workbook", None)
+    click.echo(f"{target} {codes}")
 
 
 @click.group("results")
@@ -265,13 +272,19 @@ def backup(output: Path) -> None:
 
 def _import(kind: str, path: str, dry_run: bool, **options) -> None:
     """All or nothing: every error as `row N, column C: message` and exit 1, or apply."""
+    from .db_sqlite import deferred_transactions
     from .progress import cli_progress
     from .services import imports
     from .xlsx_reader import SpreadsheetRejected
 
     planner = imports.plan_units if kind == "units" else imports.plan_employees
     try:
-        with cli_progress(f"import-{kind} (check)") as progress:
+        # A dry run only reads, like the web preview: without SQLite's write lock (S33). A
+        # real import plans and applies under the lock, so it applies what it checked.
+        with (
+            deferred_transactions() if dry_run else nullcontext(),
+            cli_progress(f"import-{kind} (check)") as progress,
+        ):
             plan = planner(path, progress=progress, **options)
     except SpreadsheetRejected as exc:
         raise click.ClickException(str(exc)) from None

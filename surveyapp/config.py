@@ -44,6 +44,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REPORTS_DATABASE_URL: str | None = None
+    # SQLite: how long a writer waits for another writer's transaction (surveyapp/db_sqlite.py).
+    # Readers never hold the write lock, so this only covers queues of short saves; keep it
+    # well below the gunicorn timeout.
+    SQLITE_BUSY_TIMEOUT_MS = 30_000
+    # A write in a transaction begun without the write lock: raise (tests) or log a warning.
+    SQLITE_STRICT_WRITES = False
     TIMEZONE = "Asia/Jakarta"
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -139,6 +145,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Hundreds of test logins come from one address; the S07 test sets a low limit.
     LOGIN_ADDRESS_LIMIT = "10000 per minute"
+    SQLITE_STRICT_WRITES = True  # a view that writes without @writes fails its tests
     JOBS_ENGINE = "inline"  # jobs run in the test's own transaction; RQ tests choose "rq"
     # Route tests post forms without tokens; the CSRF tests turn it back on (csrf_on fixture).
     WTF_CSRF_ENABLED = False

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db_sqlite import writes
 from ..extensions import db
 from ..models import JENIS, Employee, Unit
 from ..parsing import int_arg, page_arg
@@ -60,6 +61,7 @@ def _changes(form) -> service.EmployeeChanges:
 
 
 @bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
+@writes
 @admin_required
 def employee_edit(employee_id: int):
     person = _employee(employee_id)
@@ -114,6 +116,7 @@ def _edit_page(person: Employee, values: dict) -> str:
 
 
 @bp.post("/employees/<int:employee_id>/activation")
+@writes
 @admin_required
 def employee_activation(employee_id: int):
     """A new one-time code, shown on this page only (the old one stops working)."""

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db_sqlite import writes
 from ..services import imports, jobs
 from ..xlsx_reader import SpreadsheetRejected
 from . import bp
@@ -53,6 +54,7 @@ def imports_upload():
 
 
 @bp.post("/imports/<token>/commit")
+@writes
 @admin_required
 def imports_commit(token: str):
     kind = request.form.get("kind")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import local_tz
 from ..models import VERSION_PUBLISHED, Period, QuestionnaireVersion, Response, RosterEntry, Unit
@@ -48,6 +49,7 @@ def _period(period_id: int) -> Period:
 
 
 @bp.route("/periods/new", methods=["GET", "POST"])
+@writes
 @admin_required
 def period_new():
     form = PeriodForm()
@@ -123,6 +125,7 @@ def _change(period_id: int, action, success):
 
 
 @bp.post("/periods/<int:period_id>/open")
+@writes
 @admin_required
 def period_open(period_id: int):
     return _change(
@@ -133,6 +136,7 @@ def period_open(period_id: int):
 
 
 @bp.post("/periods/<int:period_id>/close")
+@writes
 @admin_required
 def period_close(period_id: int):
     return _change(
@@ -141,6 +145,7 @@ def period_close(period_id: int):
 
 
 @bp.post("/periods/<int:period_id>/extend")
+@writes
 @admin_required
 def period_extend(period_id: int):
     form = ExtendForm()
@@ -162,6 +167,7 @@ def _person(form: NipForm):
 
 
 @bp.post("/periods/<int:period_id>/roster")
+@writes
 @admin_required
 def period_add_joiner(period_id: int):
     employee = _person(NipForm(prefix="joiner"))
@@ -175,6 +181,7 @@ def period_add_joiner(period_id: int):
 
 
 @bp.post("/periods/<int:period_id>/reopen")
+@writes
 @admin_required
 def period_reopen(period_id: int):
     employee = _person(NipForm(prefix="reopen"))

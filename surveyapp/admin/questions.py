@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Item, Period, Questionnaire, QuestionnaireVersion
@@ -200,6 +201,7 @@ def question_version(version_id: int):
 
 
 @bp.post("/questions/<int:version_id>")
+@writes
 @admin_required
 def question_version_save(version_id: int):
     version = _version(version_id)
@@ -240,6 +242,7 @@ def question_version_save(version_id: int):
 
 
 @bp.post("/questions/<int:version_id>/publish")
+@writes
 @admin_required
 def question_version_publish(version_id: int):
     version = _version(version_id)
@@ -259,6 +262,7 @@ def question_version_publish(version_id: int):
 
 
 @bp.post("/questions/<int:version_id>/copy")
+@writes
 @admin_required
 def question_version_copy(version_id: int):
     draft = questionnaires.new_draft(_version(version_id), actor=current_user)
@@ -287,6 +291,7 @@ def question_version_preview(version_id: int, number: int):
 
 
 @bp.post("/questions/<int:version_id>/items")
+@writes
 @admin_required
 def question_item_add(version_id: int):
     version = _version(version_id)
@@ -311,6 +316,7 @@ def question_item_add(version_id: int):
 
 
 @bp.post("/questions/<int:version_id>/items/<int:item_id>/delete")
+@writes
 @admin_required
 def question_item_remove(version_id: int, item_id: int):
     version = _version(version_id)
@@ -346,6 +352,7 @@ def question_version_export(version_id: int):
 
 
 @bp.post("/questions/<int:version_id>/items.xlsx")
+@writes
 @admin_required
 def question_version_import(version_id: int):
     version = _version(version_id)

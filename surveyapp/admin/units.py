@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db_sqlite import writes
 from ..extensions import db
 from ..models import Employee, Unit
 from ..parsing import int_arg
@@ -58,6 +59,7 @@ def units():
 
 
 @bp.post("/units")
+@writes
 @admin_required
 def unit_create():
     try:
@@ -96,6 +98,7 @@ def unit_detail(unit_id: int):
 
 
 @bp.post("/units/<int:unit_id>")
+@writes
 @admin_required
 def unit_update(unit_id: int):
     """Rename and move in one form; the subtree follows a move in one UPDATE."""
@@ -117,6 +120,7 @@ def unit_update(unit_id: int):
 
 
 @bp.post("/units/<int:unit_id>/active")
+@writes
 @admin_required
 def unit_active(unit_id: int):
     unit = _unit(unit_id)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..db_sqlite import writes
 from ..extensions import db, limiter
 from ..security import start_session
 from ..services import accounts
@@ -48,6 +49,7 @@ def _per_address_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@writes
 @limiter.limit(_per_address_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -69,6 +71,7 @@ def login():
 
 
 @bp.post("/logout")
+@writes
 def logout():
     if current_user.is_authenticated:
         from ..services import audit
@@ -85,6 +88,7 @@ def logout():
 
 
 @bp.route("/activate", methods=["GET", "POST"])
+@writes
 @limiter.limit(_per_address_limit, methods=["POST"])
 def activate():
     form = ActivationForm()
@@ -110,6 +114,7 @@ def activate():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@writes
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -136,6 +141,7 @@ def change_password():
 
 
 @bp.post("/locale")
+@writes
 def set_locale():
     lang = request.form.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from .. import charts
 from ..access import hr_required
+from ..db_sqlite import writes
 from ..i18n import current_locale
 from ..parsing import id_arg, page_arg
 from ..services import jobs, reports
@@ -83,6 +84,7 @@ def non_respondents(period_id: int):
 
 
 @bp.post("/periods/<int:period_id>/non-respondents.xlsx")
+@writes
 @hr_required
 def non_respondents_xlsx(period_id: int):
     """The list as a background job (services/exports.py): the page shows its progress."""
@@ -107,6 +109,7 @@ def unit_results(period_id: int, unit_id: int):
 
 
 @bp.post("/periods/<int:period_id>/report.xlsx")
+@writes
 @hr_required
 def report_xlsx(period_id: int):
     """The workbook of DESIGN.md, built as a background job.

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..db_sqlite import write_transaction, writes
 from ..extensions import db
 from ..models import Job
 from ..services import audit, exports, jobs  # noqa: F401  (exports registers the job kinds)
@@ -76,42 +77,48 @@ def status(job_id: str):
 @bp.get("/<job_id>/download")
 @login_required
 def download(job_id: str):
-    job = _job(job_id)
-    path = jobs.result_file(job)
-    if path is None:
+    if jobs.result_file(_job(job_id)) is None:  # refused without taking the write lock
         abort(404)
-    period_id = job.params.get("period_id")
-    audit.record(
-        "report_downloaded" if period_id else "job_file_downloaded",
-        actor=current_user,
-        object_type="period" if period_id else "job",
-        object_id=period_id or job.id,
-        after={
-            "kind": job.kind,
-            "file": job.result_name,
-            "job": job.id,
-            "unit": (job.summary or {}).get("unit"),
-        },
-        ip=request.remote_addr,
-    )
-    if job.kind == "import_roster":
-        # Activation codes are handed out once: the file goes with this download.
-        data = io.BytesIO(path.read_bytes())
-        path.unlink(missing_ok=True)
-        job.result_path = None
-        path = data
-    db.session.commit()
+    # The audit entry (S20) and the one-time hand-over are the writes of this GET: in a short
+    # transaction of their own that takes the write lock (surveyapp/db_sqlite.py).
+    with write_transaction():
+        job = _job(job_id)  # again, under the lock: a one-time file may just have gone
+        path = jobs.result_file(job)
+        if path is None:
+            abort(404)
+        period_id = job.params.get("period_id")
+        audit.record(
+            "report_downloaded" if period_id else "job_file_downloaded",
+            actor=current_user,
+            object_type="period" if period_id else "job",
+            object_id=period_id or job.id,
+            after={
+                "kind": job.kind,
+                "file": job.result_name,
+                "job": job.id,
+                "unit": (job.summary or {}).get("unit"),
+            },
+            ip=request.remote_addr,
+        )
+        if job.kind == "import_roster":
+            # Activation codes are handed out once: the file goes with this download.
+            data = io.BytesIO(path.read_bytes())
+            path.unlink(missing_ok=True)
+            job.result_path = None
+            path = data
+        name = job.result_name
     response = send_file(
         path,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
-        download_name=job.result_name,
+        download_name=name,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.post("/<job_id>/retry")
+@writes
 @login_required
 def retry(job_id: str):
     job = _job(job_id)

@@ -29,7 +29,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
-from ..db_sqlite import deferred_transactions
+from ..db_sqlite import deferred_transactions, write_transaction
 from ..extensions import db
 from ..files import open_private, private_dir
 from ..models import JOB_DONE, JOB_EXPIRED, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, Employee, Job
@@ -360,9 +360,17 @@ def engine_name(app: Flask) -> str | None:
     return getattr(engine_obj, "name", None)
 
 
+def _dead(app: Flask, job: Job) -> bool:
+    return job.state in ACTIVE_STATES and _worker_dead(app, job)
+
+
+def _expired(job: Job) -> bool:
+    return job.state == JOB_DONE and job.expires_at is not None and job.expires_at <= utcnow()
+
+
 def _reap_if_dead(app: Flask, job: Job) -> bool:
     """Mark a job failed whose worker is gone. True when it was."""
-    if job.state not in ACTIVE_STATES or not _worker_dead(app, job):
+    if not _dead(app, job):
         return False
     job.state, job.finished_at = JOB_FAILED, utcnow()
     job.message = None
@@ -382,7 +390,7 @@ def recover_stale(app: Flask) -> int:
 
 def expire(app: Flask, job: Job) -> bool:
     """Delete the file of a job finished more than 24 hours ago. True when it was expired."""
-    if job.state != JOB_DONE or job.expires_at is None or job.expires_at > utcnow():
+    if not _expired(job):
         return False
     if job.result_path:
         (_jobs_dir(app) / job.result_path).unlink(missing_ok=True)
@@ -400,10 +408,14 @@ def cleanup(app: Flask) -> tuple[int, int]:
 
 
 def refresh(job: Job) -> Job:
-    """Bring a job up to date when someone looks at it: expired, or its worker dead."""
+    """Bring a job up to date when someone looks at it: expired, or its worker dead.
+    Looking is a read (the job pages are GETs): only a job that needs a change takes the
+    write lock, in a short transaction that decides again on the current row."""
     app = current_app._get_current_object()
-    expire(app, job)
-    _reap_if_dead(app, job)
+    if _expired(job) or _dead(app, job):
+        with write_transaction():
+            expire(app, job)
+            _reap_if_dead(app, job)
     return job
 
 

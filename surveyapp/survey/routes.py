@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import charts
+from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import RESPONSE_SUBMITTED, Period
@@ -89,6 +90,7 @@ def page(period_code: str, number: int):
 
 
 @bp.post("/survey/<period_code>/page/<int:number>")
+@writes
 @login_required
 def save_page(period_code: str, number: int):
     """The form without JavaScript: save what is ticked, then go where the button says."""
@@ -130,6 +132,7 @@ def _page_error(context, code: str):
 
 
 @bp.post("/survey/<period_code>/answers")
+@writes
 @login_required
 def autosave(period_code: str):
     """One click, saved at once by static/js/survey.js: JSON in, JSON out."""
@@ -187,6 +190,7 @@ def review(period_code: str):
 
 
 @bp.post("/survey/<period_code>/submit")
+@writes
 @login_required
 def submit(period_code: str):
     period = _period(period_code)

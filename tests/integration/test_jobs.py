@@ -69,6 +69,18 @@ def test_done_job_expires_after_24_hours_and_its_file_is_deleted(app, org, sessi
     assert job.state == "expired" and not path.exists() and jobs.result_file(job) is None
 
 
+def test_looking_at_an_expired_job_expires_it_in_a_short_write(app, org, login, session):
+    """The job pages are GETs and read without the write lock (S33); the expiry they notice
+    is written in a short transaction of its own (strict in tests: otherwise a 500)."""
+    job, _ = jobs.start("test_steps", org.hr_a, {"total": 10})
+    path = jobs.result_file(job)
+    job.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    client = login(org.hr_a, app.test_client())
+    assert client.get(f"/jobs/{job.id}/status").get_json()["state"] == "expired"
+    assert not path.exists() and client.get(f"/jobs/{job.id}/download").status_code == 404
+
+
 def test_failed_job_shows_a_clear_message_and_can_be_retried(app, org, login, session):
     job, _ = jobs.start("test_steps", org.hr_a, {"total": 10, "fail_first": True})
     assert job.state == "failed"

@@ -214,7 +214,8 @@ class Server:
 
 
 class WriteLock:
-    """Holds SQLite's write lock: every request that begins a transaction waits on it."""
+    """Holds SQLite's write lock: every request that writes (a POST of a view marked @writes)
+    waits on it; reads do not (S33)."""
 
     def __init__(self, path: Path):
         self.conn = sqlite3.connect(path, isolation_level=None)
@@ -273,8 +274,9 @@ def test_gunicorn_reloads_on_hup_and_stops_on_term_without_losing_requests_in_fl
         assert server.request("GET", "/healthz")[0] == 200
 
         # TERM while a request waits inside the (new) worker: it is answered, then all stop.
+        # A login writes, so it waits for the lock (a GET such as /healthz no longer does, S33).
         with WriteLock(migrated_sqlite):
-            thread, result = server.in_flight(second, "GET", "/healthz")
+            thread, result = server.in_flight(second, "POST", "/login", form, post_headers)
             server.proc.send_signal(signal.SIGTERM)
             server.wait_for("Handling signal: term")
         thread.join(60)
@@ -286,7 +288,7 @@ def test_gunicorn_reloads_on_hup_and_stops_on_term_without_losing_requests_in_fl
             server.proc.wait()
     with sqlite3.connect(migrated_sqlite) as conn:
         failed = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'login_failed'")
-        assert failed.fetchone()[0] == 1
+        assert failed.fetchone()[0] == 2
 
 
 def test_gunicorn_refuses_to_start_with_a_weak_secret_key(migrated_sqlite):
