@@ -43,7 +43,6 @@ class Config:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    REPORTS_DATABASE_URL: str | None = None
     TIMEZONE = "Asia/Jakarta"
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -95,7 +94,6 @@ class Config:
             or cfg["SQLALCHEMY_DATABASE_URI"]
             or f"sqlite:///{instance_path / 'surveyapp.sqlite'}"
         )
-        cfg["REPORTS_DATABASE_URL"] = env.get("SURVEYAPP_REPORTS_DATABASE_URL") or None
         cfg["REDIS_URL"] = env.get("SURVEYAPP_REDIS_URL") or cfg["REDIS_URL"]
         # Where job files live; several machines need one shared folder (NFS or the like).
         cfg["JOBS_DIR"] = env.get("SURVEYAPP_JOBS_DIR") or cfg.get("JOBS_DIR")
