@@ -47,9 +47,7 @@ def test_hr_unit_page_shows_participation_until_close_then_results(
         page.locator("table tbody th a").first.click()
         expect(page.locator("h2").first).to_contain_text(RESULTS[lang])
         assert PENDING[lang] not in page.content()
-        page.screenshot(
-            path=str(ARTIFACTS / f"privacy-closed-{lang}-{width}.png"), full_page=True
-        )
+        page.screenshot(path=str(ARTIFACTS / f"privacy-closed-{lang}-{width}.png"), full_page=True)
     finally:
         if lang == "en":  # the language is remembered per user: give HR back Indonesian
             page.get_by_role("button", name="Bahasa Indonesia").click()
