@@ -1,4 +1,5 @@
-# Two commands: `make run` and `make test`. Everything else is a step they share.
+# Two commands: `make run` and `make test` (`make test-fast` skips the slow and browser tests).
+# Everything else is a step they share.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-dev translations messages lint format ci browser-deps clean bench
+.PHONY: run serve test test-fast install install-dev translations messages lint format ci clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,15 +47,14 @@ run: install
 serve: install
 	SURVEYAPP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-# Browser tests drive Debian's Chromium; install it when missing and we may (root).
-browser-deps:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
-		|| echo "chromium could not be installed: browser tests will be skipped"; \
-	fi
-
-test: install-dev browser-deps
+# Installs no system packages: without Debian's Chromium the browser tests are skipped and the
+# run says how to install it (.ci/run installs it when missing).
+test: install-dev
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The quick loop: no live gunicorn fault runs (marked slow), no browser.
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -43,7 +43,6 @@ class Config:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    REPORTS_DATABASE_URL: str | None = None
     # SQLite: how long a writer waits for another writer's transaction (surveyapp/db_sqlite.py).
     # Readers never hold the write lock, so this only covers queues of short saves; keep it
     # well below the gunicorn timeout.
@@ -101,7 +100,6 @@ class Config:
             or cfg["SQLALCHEMY_DATABASE_URI"]
             or f"sqlite:///{instance_path / 'surveyapp.sqlite'}"
         )
-        cfg["REPORTS_DATABASE_URL"] = env.get("SURVEYAPP_REPORTS_DATABASE_URL") or None
         cfg["REDIS_URL"] = env.get("SURVEYAPP_REDIS_URL") or cfg["REDIS_URL"]
         # Where job files live; several machines need one shared folder (NFS or the like).
         cfg["JOBS_DIR"] = env.get("SURVEYAPP_JOBS_DIR") or cfg.get("JOBS_DIR")

@@ -25,14 +25,6 @@ def normalise_nip(raw: object) -> str:
     return nip
 
 
-def is_valid_nip(raw: object) -> bool:
-    try:
-        normalise_nip(raw)
-    except InvalidNip:
-        return False
-    return True
-
-
 def nip_digits(text: str) -> str:
     """The ASCII digits of a search text, to match the start of a NIP however it was typed
     ("1985 0612", "1985.0612"); `str.isdigit` would also keep "²" and "٣" (S37)."""

@@ -115,19 +115,6 @@ def _database_problems(app) -> list[str]:
             "whose passwords are public (S34): serve production from a database without demo "
             "data, or run `SURVEYAPP_ENV=production flask demo-accounts --deactivate`."
         )
-    replica = app.config.get("REPORTS_DATABASE_URL")
-    if replica:
-        engine = sa.create_engine(replica)
-        try:
-            with engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError as exc:
-            found.append(
-                f"The reports database {_safe(sa.make_url(replica))} does not answer "
-                f"({type(exc).__name__}); fix or unset SURVEYAPP_REPORTS_DATABASE_URL."
-            )
-        finally:
-            engine.dispose()
     return found
 
 

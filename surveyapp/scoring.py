@@ -216,19 +216,6 @@ def person_result(answers: Mapping[str, int], rules: Rules) -> PersonResult:
     return person_from_totals(totals, rules)
 
 
-def index_from_total(total: int, count: int, scale_min: int, scale_max: int) -> float:
-    """A value index from the whole-number sum of `count` item scores.
-
-    The same number as value_index(total / count), but from whole numbers with a single
-    division, so an index that is exactly 85 comes out as 85.0 and not 84.99999999999999, and
-    the database (which sums whole numbers exactly) and this module agree to the last bit.
-    """
-    _check_scale(scale_min, scale_max)
-    if count <= 0:
-        raise ValueError("a value needs at least one answered item")
-    return (total - count * scale_min) * 100 / (count * (scale_max - scale_min))
-
-
 def person_from_totals(totals: Mapping[str, int], rules: Rules) -> PersonResult:
     """Score one response from its per-value sums of item scores (reverse keying applied).
 
@@ -244,8 +231,11 @@ def person_from_totals(totals: Mapping[str, int], rules: Rules) -> PersonResult:
 
 def person_from_total_list(totals: Sequence[int], rules: Rules) -> PersonResult:
     """person_from_totals with the totals in the order of rules.value_codes: the hot path of a
-    report over a whole organisation. Index as in index_from_total, overall as in overall_index
-    (the same operations in the same order, so the same floats), band as in band_for."""
+    report over a whole organisation. A value index comes from the whole-number total with a
+    single division, so an index that is exactly 85 is 85.0 (not 84.99999999999999) and the
+    database, which sums whole numbers exactly, agrees to the last bit; overall as in
+    overall_index (the same operations in the same order, so the same floats), band as in
+    band_for."""
     if len(totals) != len(rules.value_plan):
         raise ValueError(f"expected {len(rules.value_plan)} value totals, got {len(totals)}")
     means: dict[str, float] = {}
@@ -583,11 +573,6 @@ class Moments:
             self.sums[key] = self.sums.get(key, 0) + value
         for key, value in other.products.items():
             self.products[key] = self.products.get(key, 0) + value
-
-
-def value_pairs(rules: Rules) -> list[tuple[str, str]]:
-    """The (v, w) pairs Moments.products holds: each unordered pair once, squares included."""
-    return list(rules.value_pairs)
 
 
 @dataclass(frozen=True)

@@ -38,16 +38,8 @@ def visible_root(user: Employee) -> Unit | None:
     raise PermissionError("no unit scope")
 
 
-def can_see_unit(user: Employee, unit: Unit) -> bool:
-    """HR sees its scope unit and everything below it; admins see all; nobody else sees units."""
-    if user.is_admin:
-        return True
-    if not user.is_hr or user.hr_unit is None:
-        return False
-    return unit.path.startswith(user.hr_unit.path)
-
-
 def can_see_path(user: Employee, path: str) -> bool:
+    """HR sees its scope unit and everything below it; admins see all; nobody else sees units."""
     if user.is_admin:
         return True
     if not user.is_hr or user.hr_unit is None:

@@ -10,10 +10,14 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 
 from surveyapp.models import Answer, Item, Response
 from tests.concurrency.conftest import PEOPLE
+
+# A minute or two each: `make test` runs them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
 
 
 def _answers_by_person(served):

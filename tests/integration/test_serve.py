@@ -228,6 +228,7 @@ class WriteLock:
         self.conn.execute("COMMIT")
 
 
+@pytest.mark.slow  # about ten seconds of signals and worker restarts
 def test_gunicorn_reloads_on_hup_and_stops_on_term_without_losing_requests_in_flight(
     migrated_sqlite,
 ):
