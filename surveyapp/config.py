@@ -51,7 +51,9 @@ class Config:
     SQLITE_STRICT_WRITES = False
     TIMEZONE = "Asia/Jakarta"
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Flask-Babel converts and formats in the instance zone (i18n.select_timezone reads
+    # TIMEZONE on each use; this default only mirrors it).
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("id", "en")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # a 100,000-person roster is about 6 MB
@@ -104,6 +106,7 @@ class Config:
         # Where job files live; several machines need one shared folder (NFS or the like).
         cfg["JOBS_DIR"] = env.get("SURVEYAPP_JOBS_DIR") or cfg.get("JOBS_DIR")
         cfg["TIMEZONE"] = env.get("SURVEYAPP_TIMEZONE", cfg["TIMEZONE"])
+        cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]
         cfg["BABEL_DEFAULT_LOCALE"] = env.get(
             "SURVEYAPP_DEFAULT_LOCALE", cfg["BABEL_DEFAULT_LOCALE"]
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_format_datetime
+import flask_babel
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext, to_user_timezone
 from flask_login import current_user
 
 from .extensions import babel
@@ -30,8 +30,21 @@ def current_locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def select_timezone() -> str:
+    """Flask-Babel's zone: the instance's TIMEZONE, read on each use so that a change of the
+    setting (a test's, or a restart's) needs nothing else to follow it."""
+    return current_app.config["TIMEZONE"]
+
+
 def local_tz() -> ZoneInfo:
+    """The instance zone for code outside Flask-Babel (tests; excel.py writes local cells)."""
     return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_utc(local_naive: datetime) -> datetime:
+    """A wall-clock time typed in the instance zone (a form, a date filter) as aware UTC:
+    Flask-Babel's to_utc drops the zone, and our UTC columns want it said."""
+    return flask_babel.to_utc(local_naive).replace(tzinfo=UTC)
 
 
 def tz_abbreviation() -> str:
@@ -48,17 +61,15 @@ def format_datetime(value: datetime | None, fmt: str = "d MMMM y, HH.mm") -> str
     """3 Maret 2027, 09.14 WIB: in the instance time zone, with the zone's short name."""
     if value is None:
         return ""
-    locale = current_locale()
-    if locale.startswith("en"):
+    if current_locale().startswith("en"):
         fmt = fmt.replace("HH.mm", "HH:mm")
-    text = babel_format_datetime(value, fmt, tzinfo=local_tz(), locale=locale)
-    return f"{text} {tz_abbreviation()}"
+    return f"{flask_babel.format_datetime(value, fmt)} {tz_abbreviation()}"
 
 
 def format_date(value: datetime | None) -> str:
     if value is None:
         return ""
-    return babel_format_datetime(value, "d MMMM y", tzinfo=local_tz(), locale=current_locale())
+    return flask_babel.format_date(value, "d MMMM y")
 
 
 def format_number(value: float | None, decimals: int = 2) -> str:
@@ -79,9 +90,8 @@ def days_left(deadline: datetime | None, now: datetime | None = None) -> str:
     """ "3 hari lagi" / "3 days left"; "hari ini" on the last day, counted in local days."""
     if deadline is None:
         return ""
-    tz = local_tz()
     now = now or datetime.now(UTC)
-    days = (deadline.astimezone(tz).date() - now.astimezone(tz).date()).days
+    days = (to_user_timezone(deadline).date() - to_user_timezone(now).date()).days
     if days < 0:
         return gettext("closed")
     if days == 0:
@@ -90,7 +100,7 @@ def days_left(deadline: datetime | None, now: datetime | None = None) -> str:
 
 
 def register(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters.update(
         datetime=format_datetime,
         date=format_date,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -13,7 +11,7 @@ from flask_login import current_user
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
-from ..i18n import local_tz
+from ..i18n import to_utc
 from ..models import VERSION_PUBLISHED, Period, QuestionnaireVersion, Response, RosterEntry, Unit
 from ..services import accounts, periods
 from . import bp
@@ -38,10 +36,6 @@ PERIOD_ERRORS = {
 
 def _admin():
     return current_user._get_current_object()
-
-
-def _utc(local_naive):
-    return local_naive.replace(tzinfo=local_tz()).astimezone(UTC)
 
 
 def _period(period_id: int) -> Period:
@@ -69,8 +63,8 @@ def period_new():
                 code=form.code.data,
                 name=form.name.data,
                 version=db.session.get(QuestionnaireVersion, form.version.data),
-                opens_at=_utc(form.opens_at.data),
-                closes_at=_utc(form.closes_at.data),
+                opens_at=to_utc(form.opens_at.data),
+                closes_at=to_utc(form.closes_at.data),
                 scope_units=[db.session.get(Unit, uid) for uid in form.units.data],
                 hide_individuals=form.hide_individuals.data,
                 actor=_admin(),
@@ -154,7 +148,7 @@ def period_extend(period_id: int):
         return redirect(url_for(".period_detail", period_id=period_id), code=303)
     return _change(
         period_id,
-        lambda p: periods.extend_period(p, _utc(form.closes_at.data), actor=_admin()),
+        lambda p: periods.extend_period(p, to_utc(form.closes_at.data), actor=_admin()),
         _l("The deadline was extended."),
     )
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from ..extensions import db
 from ..models import JENIS, Employee, Unit
 from ..nip import nip_digits
-from . import accounts, audit
+from . import accounts, audit, paging
 
 PAGE_SIZE = 50
 AUDITED = ("name", "unit_id", "jabatan", "golongan", "jenis", "email")
@@ -26,15 +27,7 @@ class EmployeeRefused(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Employee]
-    total: int
-    page: int
-    pages: int
-
-
-def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Page:
+def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Pagination:
     """By name (any part, case-insensitive) or by NIP (its first digits, typed with or without
     spaces and dots); ordered by name, a page at a time."""
     query = (query or "").strip()[:100]
@@ -43,18 +36,10 @@ def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Page:
         digits = nip_digits(query)
         by_nip = Employee.nip.startswith(digits, autoescape=True) if digits else sa.false()
         statement = statement.where(sa.or_(Employee.name.icontains(query, autoescape=True), by_nip))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
-    rows = list(
-        db.session.scalars(
-            statement.order_by(Employee.name, Employee.id)
-            .options(sa.orm.joinedload(Employee.unit))
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
+    statement = statement.order_by(Employee.name, Employee.id).options(
+        sa.orm.joinedload(Employee.unit)
     )
-    return Page(rows, total, page, pages)
+    return paging.paginate(statement, page, per_page=page_size)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ The scope is checked again when the job runs, with the rights its owner has then
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
 
 from .. import excel
-from ..i18n import local_tz
 from ..models import Employee, Job, utcnow
 from . import org, reports
 from .jobs import JobContext, JobFailed, Output, job_kind
@@ -45,7 +45,7 @@ def _admin_only(user: Employee, job: Job) -> bool:
 
 
 def _today():
-    return utcnow().astimezone(local_tz()).date()
+    return to_user_timezone(utcnow()).date()
 
 
 @job_kind("workbook", read_only=True, may_open=_still_in_scope)

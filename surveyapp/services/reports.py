@@ -15,6 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext
+from flask_sqlalchemy.pagination import Pagination
 
 from .. import scoring
 from ..excel import (
@@ -44,7 +45,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import audit, org, privacy
+from . import audit, org, paging, privacy
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
@@ -221,49 +222,44 @@ def _roster_query(period: Period, scope: Scope):
     return query, unit
 
 
-def _non_respondents_query(period: Period, scope: Scope):
+class _LineBundle(sa.orm.Bundle):
+    """The columns of one non-respondent handed back as a NonRespondentLine, one object per
+    row: what db.paginate (which takes the first column of each row) and the stream need."""
+
+    def create_row_processor(self, query, procs, labels):
+        def line(row) -> NonRespondentLine:
+            nip, name, unit, jabatan, state = (proc(row) for proc in procs)
+            status = STATUS_NOT_STARTED if state is None else STATUS_DRAFT
+            return NonRespondentLine(nip, name, unit, jabatan, status)
+
+        return line
+
+
+def _non_respondents_query(period: Period, scope: Scope) -> sa.Select:
+    """Everyone in the scope without a submitted response, in the order of both lists."""
     query, unit = _roster_query(period, scope)
-    query = query.with_only_columns(
-        Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state
-    ).where(sa.or_(Response.id.is_(None), Response.state != RESPONSE_SUBMITTED))
-    return query, unit
-
-
-def _line(row) -> NonRespondentLine:
-    status = STATUS_NOT_STARTED if row[4] is None else STATUS_DRAFT
-    return NonRespondentLine(row[0], row[1], row[2], row[3], status)
-
-
-@dataclass(frozen=True)
-class NonRespondentPage:
-    lines: list[NonRespondentLine]
-    total: int
-    page: int
-    pages: int
-
-
-def non_respondent_page(period: Period, scope: Scope, page: int = 1) -> NonRespondentPage:
-    query, unit = _non_respondents_query(period, scope)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // NON_RESPONDENTS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        query.order_by(unit.path, Employee.name, Employee.nip)
-        .limit(NON_RESPONDENTS_PER_PAGE)
-        .offset((page - 1) * NON_RESPONDENTS_PER_PAGE)
+    columns = _LineBundle(
+        "line", Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state
     )
-    return NonRespondentPage([_line(r) for r in rows], total, page, pages)
+    return (
+        query.with_only_columns(columns)
+        .where(sa.or_(Response.id.is_(None), Response.state != RESPONSE_SUBMITTED))
+        .order_by(unit.path, Employee.name, Employee.nip)
+    )
+
+
+def non_respondent_page(period: Period, scope: Scope, page: int = 1) -> Pagination:
+    """One page of the list on screen; its items are NonRespondentLines."""
+    return paging.paginate(
+        _non_respondents_query(period, scope), page, per_page=NON_RESPONDENTS_PER_PAGE
+    )
 
 
 def non_respondents(period: Period, scope: Scope) -> Iterator[NonRespondentLine]:
     """Every non-respondent in the scope, streamed in batches (the list of a big city is
     never held in memory at once)."""
-    query, unit = _non_respondents_query(period, scope)
-    result = db.session.execute(
-        query.order_by(unit.path, Employee.name, Employee.nip).execution_options(yield_per=2000)
-    )
-    for row in result:
-        yield _line(row)
+    query = _non_respondents_query(period, scope).execution_options(yield_per=2000)
+    yield from db.session.scalars(query)
 
 
 # Downloads -------------------------------------------------------------------------------------

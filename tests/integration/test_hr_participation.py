@@ -3,6 +3,7 @@ S20)."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -75,6 +76,36 @@ def test_non_respondents_filter_by_unit(hr_client, period, org):
     page = hr_client.get(f"/hr/periods/{period.id}/non-respondents?unit={org.bidang_a1.id}")
     text = page.get_data(as_text=True)
     assert "Budi Santoso" in text and "Rina HR A" not in text
+
+
+def _pager_link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', page.split('class="pager"')[1])
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_non_respondents_a_hundred_a_page_with_links_that_keep_the_unit(build, org, hr_client):
+    unit = build.unit("A-2", "Bidang A2", org.dinas_a)
+    for n in range(105):
+        build.employee(
+            unit, name=f"Pegawai Uji {n:03d}", nip=f"199002022015032{n:03d}", password=None
+        )
+    period = build.period([org.root])
+    url = f"/hr/periods/{period.id}/non-respondents?unit={unit.id}"
+    first = hr_client.get(url).text
+    assert "105 orang belum mengirim." in first and "Halaman 1 dari 2" in first
+    assert first.count("<td>Pegawai Uji ") == 100 and "Pegawai Uji 099" in first
+    assert "Pegawai Uji 100" not in first
+    assert _pager_link(first, "prev") is None
+    assert _pager_link(first, "next") == f"{url}&page=2"
+    second = hr_client.get(f"{url}&page=2").text
+    assert "Halaman 2 dari 2" in second and second.count("<td>Pegawai Uji ") == 5
+    assert "<td>Pegawai Uji 100</td>" in second  # the 101st in the list's order
+    assert "Pegawai Uji 099" not in second
+    assert _pager_link(second, "prev") == f"{url}&page=1"
+    assert _pager_link(second, "next") is None
+    # A page past the last (a link kept while people submitted) shows the last page.
+    past = hr_client.get(f"{url}&page=9").text
+    assert "Halaman 2 dari 2" in past and "<td>Pegawai Uji 100</td>" in past
 
 
 @pytest.mark.parametrize("suffix", ["non-respondents", "non-respondents.xlsx"])
