@@ -45,7 +45,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import audit, org, paging, privacy
+from . import audit, org, paging, privacy, results
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
@@ -95,14 +95,14 @@ def scope_for(user: Employee, period: Period, unit_id: int | None) -> Scope:
             if root is None
             else Scope(root.path, root.code, root.name, root.id)
         )
-    unit = db.session.scalar(
-        sa.select(PeriodUnit).where(
-            PeriodUnit.period_id == period.id, PeriodUnit.unit_id == unit_id
-        )
-    )
+    unit = _period_unit(period, unit_id)
     if unit is None or not org.can_see_path(user, unit.path):
         raise NotVisible
     return Scope(unit.path, unit.code, unit.name, unit.unit_id)
+
+
+def _period_unit(period: Period, unit_id: int | None) -> PeriodUnit | None:
+    return next((u for u in results.period_units(period) if u.unit_id == unit_id), None)
 
 
 def period_by_code(code: str) -> Period:
@@ -125,11 +125,7 @@ def scope_by_code(period: Period, unit_code: str | None) -> Scope:
 
 
 def _whole_period(period: Period) -> Scope:
-    units = list(
-        db.session.scalars(
-            sa.select(PeriodUnit).where(PeriodUnit.period_id == period.id).order_by(PeriodUnit.path)
-        )
-    )
+    units = results.period_units(period)
     ids = {u.unit_id for u in units}
     roots = [u for u in units if u.parent_unit_id not in ids]
     if len(roots) == 1:
@@ -298,7 +294,7 @@ def _band_label(band, locale: str) -> str | None:
 
 def _value_headings(version, locale: str) -> list[ValueHeading]:
     seen: dict[str, ValueHeading] = {}
-    for item in version.items:
+    for item in results.version_items(version):
         value = item.core_value
         seen.setdefault(value.code, ValueHeading(value.code, value.name(locale)))
     return [seen[code] for code in scoring.VALUE_CODES if code in seen]
@@ -361,8 +357,6 @@ def _earlier_periods(period: Period) -> list[Period]:
 
 def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
     """One scope result per earlier period: a handful of periods, never a query per unit."""
-    from . import results
-
     points = []
     for earlier in _earlier_periods(period):
         try:
@@ -380,8 +374,6 @@ def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
 
 def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[PersonLine]:
     """Every eligible person of the scope with their own numbers, streamed from the roster."""
-    from . import results
-
     indices = results.person_results(period, scope.path)
     query, unit = _roster_query(period, scope)
     query = (
@@ -430,8 +422,6 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
 
     Before the period's results are published the workbook is a participation workbook, for
     every user: a file travels further than a page (services/privacy)."""
-    from . import results
-
     version = period.version
     rules = results.rules_for(version)
     hidden = period.hide_individuals
@@ -495,7 +485,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         people_count=_roster_count(period, scope) if people_shown else 0,
         timezone=current_app.config["TIMEZONE"],
         timezone_label=tz_abbreviation(),
-        reverse_items=[i.code for i in version.items if i.reverse],
+        reverse_items=[i.code for i in results.version_items(version) if i.reverse],
         results_pending=pending,
         non_respondents=None if published or hidden else non_respondents(period, scope),
     )
@@ -588,8 +578,6 @@ def _value_line(code, name, agg, change, band, locale) -> ValueLine:
 
 
 def _scope_result(period: Period, scope: Scope):
-    from . import results
-
     try:
         return results.scope_result(period, scope.path)
     except LookupError:  # an HR scope unit that is not itself part of the period
@@ -599,8 +587,6 @@ def _scope_result(period: Period, scope: Scope):
 def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> UnitPage:
     """The unit results page: the scope unit, its subunits side by side, items and alpha; or,
     before the period's results are published, its participation only."""
-    from . import results
-
     version = period.version
     rules = results.rules_for(version)
     if not privacy.may_see_results(user, period):
@@ -687,11 +673,7 @@ def _participation_page(user, period: Period, scope: Scope, rules) -> UnitPage:
 def _visible_parent(user: Employee, period: Period, scope: Scope) -> Scope | None:
     if scope.unit_id is None:
         return None
-    unit = db.session.scalar(
-        sa.select(PeriodUnit).where(
-            PeriodUnit.period_id == period.id, PeriodUnit.unit_id == scope.unit_id
-        )
-    )
+    unit = _period_unit(period, scope.unit_id)
     if unit is None or unit.parent_unit_id is None:
         return None
     try:

@@ -27,7 +27,6 @@ from ..models import (
     PERIOD_CLOSED,
     RESPONSE_SUBMITTED,
     Answer,
-    CoreValue,
     Item,
     Period,
     PeriodUnit,
@@ -51,19 +50,30 @@ class _Version:
 
 
 def _load_version(version: QuestionnaireVersion) -> _Version:
-    """One query: the version's items in order with their value codes."""
-    rows = db.session.execute(
-        sa.select(Item, CoreValue.code, CoreValue.id)
-        .join(CoreValue, CoreValue.id == Item.core_value_id)
+    """The version's items in order with their core values: one query, once per database
+    session (a page asks for the rules from several places)."""
+    cache = db.session.info.setdefault(_VERSIONS_KEY, {})
+    found = cache.get(version.id)
+    if found is None:
+        found = cache[version.id] = _read_version(version)
+    return found
+
+
+_VERSIONS_KEY = "surveyapp.versions"
+
+
+def _read_version(version: QuestionnaireVersion) -> _Version:
+    rows = db.session.scalars(
+        sa.select(Item)
+        .join(Item.core_value)
+        .options(sa.orm.contains_eager(Item.core_value))
         .where(Item.version_id == version.id)
         .order_by(Item.position, Item.id)
     ).all()
     rules = scoring.Rules(
         scale_min=version.scale_min,
         scale_max=version.scale_max,
-        items=tuple(
-            scoring.ItemRule(item.code, code, bool(item.reverse)) for item, code, _ in rows
-        ),
+        items=tuple(scoring.ItemRule(i.code, i.core_value.code, bool(i.reverse)) for i in rows),
         bands=tuple(
             scoring.Band(float(b["lower"]), str(b["label_id"]), str(b["label_en"]))
             for b in version.bands or ()
@@ -71,7 +81,12 @@ def _load_version(version: QuestionnaireVersion) -> _Version:
         weights={str(k): float(v) for k, v in (version.weights or {}).items()},
         min_group_size=version.min_group_size,
     )
-    return _Version(rules, tuple(item for item, _, _ in rows), {c: i for _, c, i in rows})
+    return _Version(rules, tuple(rows), {i.core_value.code: i.core_value_id for i in rows})
+
+
+def version_items(version: QuestionnaireVersion) -> tuple[Item, ...]:
+    """The version's items in questionnaire order, each with its core value loaded."""
+    return _load_version(version).items
 
 
 def rules_for(version: QuestionnaireVersion) -> scoring.Rules:
@@ -500,14 +515,27 @@ def _numbers(moments: scoring.Moments, tally: Tally, rules: scoring.Rules) -> Nu
     )
 
 
-def _period_units(period: Period, root_path: str | None) -> list[PeriodUnit]:
-    return list(
-        db.session.scalars(
-            sa.select(PeriodUnit)
-            .where(PeriodUnit.period_id == period.id, _in_scope(PeriodUnit.path, root_path))
-            .order_by(PeriodUnit.path)
+def period_units(period: Period) -> tuple[PeriodUnit, ...]:
+    """The period's frozen unit tree in tree order: one query, once per database session."""
+    cache = db.session.info.setdefault(_UNITS_KEY, {})
+    found = cache.get(period.id)
+    if found is None:
+        found = cache[period.id] = tuple(
+            db.session.scalars(
+                sa.select(PeriodUnit)
+                .where(PeriodUnit.period_id == period.id)
+                .order_by(PeriodUnit.path)
+            )
         )
-    )
+    return found
+
+
+_UNITS_KEY = "surveyapp.period_units"
+
+
+def _period_units(period: Period, root_path: str | None) -> list[PeriodUnit]:
+    units = period_units(period)
+    return list(units if root_path is None else (u for u in units if u.path.startswith(root_path)))
 
 
 def subtree_counts(
@@ -684,6 +712,8 @@ def published(period: Period) -> Published:
 @sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
 def _forget_published(session, *_args) -> None:
     session.info.pop(_CACHE_KEY, None)
+    session.info.pop(_VERSIONS_KEY, None)
+    session.info.pop(_UNITS_KEY, None)
 
 
 def unit_results(period: Period, root_path: str | None = None) -> list[UnitResult]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Employee, Response, RosterEntry, utcnow
-from surveyapp.services import participation, results
+from surveyapp.services import participation, periods, results
 from tests.factories import count_statements
 
 
@@ -70,6 +71,10 @@ def populate(build, session, n_units: int, n_people: int, seed: int):
             for i in items
         ],
     )
+    submitted = sa.select(Response.id).where(
+        Response.period_id == period.id, Response.state == "submitted"
+    )
+    results.store_value_sums(submitted)
     return period, units
 
 
@@ -90,6 +95,7 @@ def statements_for(period, units) -> dict[str, int]:
     counts = {}
     for name, call in calls.items():
         db.session.expire_all()
+        results._forget_published(db.session)
         with count_statements() as statements:
             outcome = call()
         assert outcome  # each call produced something to count for
@@ -103,3 +109,29 @@ def test_statement_count_does_not_grow_with_the_organisation(build, session):
     assert small == large
     # And the fixed number is small: at most a dozen statements per call.
     assert max(small.values()) <= 12, small
+
+
+def _page_statements(app, user, url) -> list[str]:
+    from tests.factories import login_session
+
+    client = app.test_client()
+    login_session(client, user)
+    assert client.get(url).status_code == 200  # warm: the snapshot is parsed once a process
+    with count_statements() as statements:
+        page = client.get(url)
+    assert page.status_code == 200
+    # The test's own SAVEPOINT / ROLLBACK TO around the request are not the page's.
+    return [s for s in statements if "SAVEPOINT" not in s]
+
+
+@pytest.mark.parametrize("size", [(10, 50), (100, 500)])
+def test_hr_pages_of_a_closed_period_run_at_most_ten_statements(app, build, session, size):
+    """DESIGN: at most 10 SQL statements per page, whatever the number of units."""
+    period, units = populate(build, session, *size, seed=3)
+    periods.close_period(period)
+    hr = build.employee(units[0], hr_unit=units[0], name="HR Uji")
+    session.flush()
+    unit_page = _page_statements(app, hr, f"/hr/periods/{period.id}/units/{units[1].id}")
+    dashboard = _page_statements(app, hr, f"/hr/?period={period.id}")
+    assert len(unit_page) <= 10, "\n".join(unit_page)
+    assert len(dashboard) <= 10, "\n".join(dashboard)
