@@ -12,8 +12,16 @@ from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import to_utc
-from ..models import VERSION_PUBLISHED, Period, QuestionnaireVersion, Response, RosterEntry, Unit
-from ..services import accounts, periods
+from ..models import (
+    PERIOD_OPEN,
+    VERSION_PUBLISHED,
+    Period,
+    QuestionnaireVersion,
+    Response,
+    RosterEntry,
+    Unit,
+)
+from ..services import accounts, jobs, periods
 from . import bp
 from .forms import ExtendForm, NipForm, PeriodForm
 
@@ -133,9 +141,14 @@ def period_open(period_id: int):
 @writes
 @admin_required
 def period_close(period_id: int):
-    return _change(
-        period_id, lambda p: periods.close_period(p, actor=_admin()), _l("The period is closed.")
-    )
+    """Closing computes the results once; at the size of a city that runs as a background job
+    whose page shows its progress (services/exports.close_period)."""
+    period = db.get_or_404(Period, period_id)
+    if period.state != PERIOD_OPEN:
+        flash(_("Only an open period can be closed."), "error")
+        return redirect(url_for(".period_detail", period_id=period.id), code=303)
+    job, _created = jobs.start("close_period", _admin(), {"period_id": period.id})
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
 @bp.post("/periods/<int:period_id>/extend")

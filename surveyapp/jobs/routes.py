@@ -21,6 +21,7 @@ KIND_NAMES = {
     "workbook": _l("Workbook (Excel)"),
     "non_respondents": _l("List of people who have not submitted"),
     "import_roster": _l("Roster import"),
+    "close_period": _l("Closing the period and computing its results"),
 }
 GENERIC_FAILURE = _l(
     "The job stopped because of an error. Try again; if it fails again, tell the admin."

@@ -1,4 +1,5 @@
-"""The exports that run as background jobs: the HR workbook and the non-respondent list.
+"""The work that runs as background jobs: the HR workbook, the non-respondent list, a roster
+import and the close of a period.
 
 The scope is checked again when the job runs, with the rights its owner has then."""
 
@@ -8,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 
 from .. import excel
-from ..models import Employee, Job, utcnow
-from . import org, reports
+from ..extensions import db
+from ..models import Employee, Job, Period, utcnow
+from . import org, periods, reports, results
 from .jobs import JobContext, JobFailed, Output, job_kind
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
@@ -120,5 +122,21 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
     return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)
 
 
+@job_kind("close_period", may_open=_admin_only)
+def close_period(ctx: JobContext, period_id: int) -> Output:
+    """Close a period and compute its results once (services/snapshots): at 100,000 people
+    that takes longer than a page should, so it runs here with a progress bar."""
+    period = db.session.get(Period, period_id)
+    if period is None:
+        raise JobFailed(NOT_OPEN)
+    try:
+        periods.close_period(period, actor=ctx.owner, progress=ctx.progress)
+    except periods.PeriodError:
+        raise JobFailed(NOT_OPEN) from None
+    whole = results.published(period).total
+    return Output(summary={"period_id": period.id, "responses": whole.submitted})
+
+
+NOT_OPEN = _l("This period is not open, so it cannot be closed.")
 UPLOAD_GONE = _l("The uploaded file is no longer there; upload it again.")
 FILE_CHANGED = _l("The file no longer passes the checks; upload it again to see why.")

@@ -121,12 +121,14 @@ def open_period(period: Period, *, actor: Employee | None = None) -> int:
     return eligible
 
 
-def close_period(period: Period, *, actor: Employee | None = None) -> None:
+def close_period(period: Period, *, actor: Employee | None = None, progress=None) -> None:
+    """Close the period and compute its results once, in the same transaction: a closed
+    period always has its snapshot. `progress(done, total)` follows the computation."""
     if period.state != PERIOD_OPEN:
         raise PeriodError("not_open")
     period.state = PERIOD_CLOSED
     period.closed_at = utcnow()
-    snapshots.build(period)  # the same transaction: a closed period always has its results
+    snapshots.build(period, progress)
     audit.record(
         "period_closed",
         actor=actor,

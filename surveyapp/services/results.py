@@ -572,9 +572,18 @@ class Tree:
     hidden: dict[str, str]  # group -> scoring.WITHHELD_*
 
 
-def build_tree(period: Period, source: str = FROM_SUMS) -> Tree:
+TREE_STEPS = 5  # the four queries of build_tree, then storing it
+
+
+def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
     """The period's tree from the database: four GROUP BY queries whatever its size; units
-    then add up into their parents in Python (work in proportion to units times depth)."""
+    then add up into their parents in Python (work in proportion to units times depth).
+    `progress(done, TREE_STEPS)` after each query."""
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, TREE_STEPS)
+
     info = _load_version(period.version)
     rules = info.rules
     units = _period_units(period, None)
@@ -588,10 +597,12 @@ def build_tree(period: Period, source: str = FROM_SUMS) -> Tree:
     for path, tally in _roster_counts(period, None).items():
         for group in groups_of(path):
             tallies[group].add(tally)
+    step(1)
     moments = {g: scoring.Moments() for g in tallies}
     for path, own in _moments_by_path(period, info, source).items():
         for group in groups_of(path):
             moments[group].add(own)
+    step(2)
     counts: dict[str, dict[int, dict[int, int]]] = {g: {} for g in tallies}
     for path, by_item in _answer_counts_by_path(period).items():
         for group in groups_of(path):
@@ -600,6 +611,7 @@ def build_tree(period: Period, source: str = FROM_SUMS) -> Tree:
                 target = into.setdefault(item_id, {})
                 for answer, n in by_answer.items():
                     target[answer] = target.get(answer, 0) + n
+    step(3)
     hide = bool(period.hide_individuals)
     hidden = {}
     if hide:
@@ -609,6 +621,7 @@ def build_tree(period: Period, source: str = FROM_SUMS) -> Tree:
             {g: m.n for g, m in moments.items()},
             rules.min_group_size,
         )
+    step(4)
     base = min((u.depth for u in units), default=0)
     return Tree(
         version_id=period.version_id,

@@ -22,12 +22,14 @@ _LOADED: OrderedDict[tuple, results.Published] = OrderedDict()
 _LOADED_MAX = 16  # periods kept parsed per process; a snapshot is read once, then served
 
 
-def build(period: Period) -> results.Tree:
+def build(period: Period, progress=None) -> results.Tree:
     """Compute and store the period's snapshot, replacing any older one."""
-    tree = results.build_tree(period, results.FROM_SUMS)
+    tree = results.build_tree(period, results.FROM_SUMS, progress)
     db.session.execute(sa.delete(ResultSnapshot).where(ResultSnapshot.period_id == period.id))
     db.session.add(ResultSnapshot(period_id=period.id, built_at=utcnow(), data=to_json(tree)))
     db.session.flush()
+    if progress is not None:
+        progress(results.TREE_STEPS, results.TREE_STEPS)
     return tree
 
 

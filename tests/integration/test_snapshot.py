@@ -144,3 +144,24 @@ def test_verify_refuses_a_period_that_is_not_closed(build, org, runner):
     assert out.exit_code != 0 and "not closed" in out.output
     out = runner.invoke(args=["results", "rebuild", "--period", "NOPE"])
     assert out.exit_code != 0 and "No opened period" in out.output
+
+
+def test_admin_closes_through_a_job_that_computes_the_results(
+    build, org, people, session, admin_client
+):
+    rng = random.Random(5)
+    period = build.period([org.root])
+    for person in people:
+        _fill_and_submit(period, person, rng)
+    session.flush()
+    started = admin_client.post(f"/admin/periods/{period.id}/close")
+    assert started.status_code == 303 and "/jobs/" in started.headers["Location"]
+    page = admin_client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Periode ditutup dan hasilnya sudah dihitung" in page
+    session.expire_all()
+    assert period.state == "closed"
+    assert session.get(ResultSnapshot, period.id) is not None
+    assert snapshots.verify(period) == []
+    # A second click finds nothing to close, and says so.
+    again = admin_client.post(f"/admin/periods/{period.id}/close", follow_redirects=True)
+    assert "Hanya periode yang sedang dibuka" in again.get_data(as_text=True)
