@@ -124,7 +124,7 @@ class Report:
     version_number: int
     scale_min: int
     scale_max: int
-    scale_labels: Sequence[str]
+    scale_labels: Sequence[str]  # one word per scale point, lowest first
     bands: Sequence[BandLine]
     weights: Mapping[str, float]
     min_group_size: int
@@ -506,16 +506,18 @@ class _Writer:
         self.step(rows % PROGRESS_EVERY)
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
 
+    def _scale(self) -> list[tuple[int, str]]:
+        """Each scale point with its word (`scale_labels` has one per point, lowest first)."""
+        points = range(self.report.scale_min, self.report.scale_max + 1)
+        return list(zip(points, self.report.scale_labels, strict=True))
+
     # Butir -----------------------------------------------------------------------------------
     def items(self) -> None:
         report = self.report
         sheet = new_sheet(self.book, SHEETS[2])
         st = _Styles(sheet)
         points = list(range(report.scale_min, report.scale_max + 1))
-        labels = list(report.scale_labels)
-        point_headers = [
-            f"{p} ({labels[i]})" if i < len(labels) else str(p) for i, p in enumerate(points)
-        ]
+        point_headers = [f"{p} ({label})" for p, label in self._scale()]
         headers = [
             _("Item code"),
             _("Value"),
@@ -662,12 +664,7 @@ class _Writer:
             _("Questionnaire"),
             f"{report.questionnaire}, " + _("version %(n)d", n=report.version_number),
         )
-        points = range(report.scale_min, report.scale_max + 1)
-        labels = list(report.scale_labels)
-        scale = ", ".join(
-            f"{p} = {labels[i]}" if i < len(labels) else str(p) for i, p in enumerate(points)
-        )
-        line(_("Answer scale"), scale)
+        line(_("Answer scale"), ", ".join(f"{p} = {label}" for p, label in self._scale()))
         line(
             _("Reverse-keyed items"),
             ", ".join(report.reverse_items) if report.reverse_items else _("None"),

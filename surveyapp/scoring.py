@@ -159,6 +159,11 @@ def value_index(mean: float, scale_min: int, scale_max: int) -> float:
     return (mean - scale_min) / (scale_max - scale_min) * 100
 
 
+def band_label(band: Band | None, locale: str) -> str | None:
+    """A band's name in the locale; None for no band (a withheld or empty group)."""
+    return band.label(locale) if band is not None else None
+
+
 def band_for(index: float | None, bands: Sequence[Band]) -> Band | None:
     """The highest band whose lower bound the index reaches; bands may come in any order."""
     if index is None:

@@ -93,7 +93,12 @@ class QuestionnaireVersion(db.Model):
 
     __mapper_args__ = {"version_id_col": lock_version}
 
+    def scale(self, locale: str) -> list[tuple[int, str]]:
+        """Every point of the scale with its word, lowest first."""
+        return [(p, self.scale_label(p, locale)) for p in range(self.scale_min, self.scale_max + 1)]
+
     def scale_label(self, point: int, locale: str) -> str:
+        """The point's word in the locale; the number itself where a version has none."""
         labels = self.scale_labels.get("en" if locale.startswith("en") else "id") or []
         index = point - self.scale_min
         return labels[index] if 0 <= index < len(labels) else str(point)

@@ -9,7 +9,7 @@ from . import results
 
 
 @dataclass(frozen=True)
-class UnitParticipation:
+class UnitParticipation(results.Counts):
     unit_id: int
     code: str
     name: str
@@ -17,10 +17,6 @@ class UnitParticipation:
     eligible: int
     submitted: int
     drafts: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.submitted / self.eligible if self.eligible else None
 
 
 def participation(period: Period, root_path: str | None) -> list[UnitParticipation]:

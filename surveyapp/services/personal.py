@@ -10,12 +10,8 @@ import sqlalchemy as sa
 from .. import scoring
 from ..extensions import db
 from ..models import (
-    PERIOD_CLOSED,
-    PERIOD_OPEN,
-    RESPONSE_SUBMITTED,
     CoreValue,
     Period,
-    QuestionnaireVersion,
     Response,
     Unit,
 )
@@ -63,10 +59,6 @@ class PersonalResult:
     thresholds: list[float]
 
 
-def _label(band, locale):
-    return band.label(locale) if band else None
-
-
 def personal_result(period: Period, response: Response, locale: str) -> PersonalResult:
     rules = results.rules_for(period.version)
     mine = scoring.person_result(responses.answers_by_code(response), rules)
@@ -78,7 +70,7 @@ def personal_result(period: Period, response: Response, locale: str) -> Personal
             name=v.name(locale),
             definition=v.definition(locale),
             index=mine.value_indices[v.code],
-            band=_label(mine.value_band(v.code, rules.bands), locale),
+            band=scoring.band_label(mine.value_band(v.code, rules.bands), locale),
             unit_mean=unit.values[v.code].mean if unit and v.code in unit.values else None,
         )
         for v in values
@@ -98,7 +90,7 @@ def personal_result(period: Period, response: Response, locale: str) -> Personal
         period=period,
         values=lines,
         overall=mine.overall,
-        band=_label(mine.band, locale),
+        band=scoring.band_label(mine.band, locale),
         unit_name=db.session.get(Unit, response.unit_id).name,
         unit_overall=unit.overall.mean if unit and unit.overall else None,
         unit_n=unit.overall.n if unit and unit.overall else None,
@@ -129,23 +121,11 @@ def _unit_average(period: Period, response: Response, rules: scoring.Rules):
 
 def _trend(period, employee_id: int, rules, locale: str, mine) -> list[TrendPoint]:
     """Earlier periods of the same questionnaire in which this person sent answers."""
-    earlier = db.session.scalars(
-        sa.select(Period)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
-        .join(Response, Response.period_id == Period.id)
-        .where(
-            QuestionnaireVersion.questionnaire_id == period.version.questionnaire_id,
-            Period.state.in_((PERIOD_OPEN, PERIOD_CLOSED)),
-            Period.opens_at < period.opens_at,
-            Response.employee_id == employee_id,
-            Response.state == RESPONSE_SUBMITTED,
-        )
-        .order_by(Period.opens_at)
-    ).all()
+    earlier = results.earlier_periods(period, limit=5, closed_only=False, employee_id=employee_id)
     points = []
-    for past in earlier[-5:]:
+    for past in earlier:
         found = results.person_results(past, employee_id=employee_id).get(employee_id)
         if found is not None:
-            points.append(TrendPoint(past, found.overall, _label(found.band, locale)))
-    points.append(TrendPoint(period, mine.overall, _label(mine.band, locale)))
+            points.append(TrendPoint(past, found.overall, scoring.band_label(found.band, locale)))
+    points.append(TrendPoint(period, mine.overall, scoring.band_label(mine.band, locale)))
     return points

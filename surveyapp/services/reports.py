@@ -34,13 +34,11 @@ from ..excel import (
 from ..extensions import db
 from ..i18n import tz_abbreviation
 from ..models import (
-    PERIOD_CLOSED,
     PERIOD_DRAFT,
     RESPONSE_SUBMITTED,
     Employee,
     Period,
     PeriodUnit,
-    QuestionnaireVersion,
     Response,
     RosterEntry,
     utcnow,
@@ -134,21 +132,6 @@ def _whole_period(period: Period) -> Scope:
 
 
 # Participation ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Totals:
-    eligible: int
-    submitted: int
-    drafts: int
-
-    @property
-    def not_started(self) -> int:
-        return self.eligible - self.submitted - self.drafts
-
-    @property
-    def rate(self) -> float | None:
-        return self.submitted / self.eligible if self.eligible else None
-
-
 SORT_KEYS = {
     "name": lambda r: r.name.casefold(),
     "eligible": lambda r: r.eligible,
@@ -169,26 +152,10 @@ def participation_rows(
     return rows
 
 
-def participation_totals(period: Period, scope: Scope) -> Totals:
+def participation_totals(period: Period, scope: Scope) -> results.Tally:
     """The whole scope counted once (summing unit rows would count nested units twice)."""
-    submitted = sa.func.count(sa.case((Response.state == RESPONSE_SUBMITTED, 1)))
-    drafts = sa.func.count(sa.case((Response.state != RESPONSE_SUBMITTED, 1)))
-    query = (
-        sa.select(sa.func.count(RosterEntry.id), submitted, drafts)
-        .select_from(RosterEntry)
-        .outerjoin(
-            Response,
-            sa.and_(
-                Response.period_id == RosterEntry.period_id,
-                Response.employee_id == RosterEntry.employee_id,
-            ),
-        )
-        .where(RosterEntry.period_id == period.id)
-    )
-    if scope.path is not None:
-        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
-    eligible, done, draft = db.session.execute(query).one()
-    return Totals(eligible, done, draft)
+    query = results.roster_with_responses(period, scope.path).add_columns(*results.count_columns())
+    return results.Tally(*db.session.execute(query).one())
 
 
 # Who has not submitted ------------------------------------------------------------------------
@@ -197,24 +164,14 @@ def _roster_query(period: Period, scope: Scope):
     response (outer join): the base of both lists of people; callers choose the columns."""
     unit = sa.orm.aliased(PeriodUnit)
     query = (
-        sa.select(RosterEntry.id)
-        .select_from(RosterEntry)
+        results.roster_with_responses(period, scope.path)
+        .add_columns(RosterEntry.id)
         .join(Employee, Employee.id == RosterEntry.employee_id)
         .join(
             unit,
             sa.and_(unit.period_id == RosterEntry.period_id, unit.unit_id == RosterEntry.unit_id),
         )
-        .outerjoin(
-            Response,
-            sa.and_(
-                Response.period_id == RosterEntry.period_id,
-                Response.employee_id == RosterEntry.employee_id,
-            ),
-        )
-        .where(RosterEntry.period_id == period.id)
     )
-    if scope.path is not None:
-        query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
     return query, unit
 
 
@@ -288,10 +245,6 @@ def record_download(
 TREND_PERIODS = 5  # earlier periods of the same questionnaire shown in the trend chart
 
 
-def _band_label(band, locale: str) -> str | None:
-    return band.label(locale) if band is not None else None
-
-
 def _value_headings(version, locale: str) -> list[ValueHeading]:
     seen: dict[str, ValueHeading] = {}
     for item in results.version_items(version):
@@ -311,7 +264,7 @@ def _unit_line(result, locale: str, depth: int) -> UnitLine:
         participation=result.participation,
         indices={} if withheld else {code: agg.mean for code, agg in result.values.items()},
         overall=None if withheld or result.overall is None else result.overall.mean,
-        band=None if withheld else _band_label(result.band, locale),
+        band=None if withheld else scoring.band_label(result.band, locale),
         withheld=withheld,
         unit_id=result.unit_id,
         drafts=result.drafts,
@@ -337,28 +290,10 @@ def _item_lines(version, stats, locale: str) -> list[ItemLine]:
     ]
 
 
-def _earlier_periods(period: Period) -> list[Period]:
-    """Closed periods of the same questionnaire that opened before this one, oldest first."""
-    version = period.version
-    earlier = db.session.scalars(
-        sa.select(Period)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
-        .where(
-            QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
-            Period.id != period.id,
-            Period.state == PERIOD_CLOSED,
-            Period.opens_at < period.opens_at,
-        )
-        .order_by(Period.opens_at.desc())
-        .limit(TREND_PERIODS)
-    )
-    return list(reversed(list(earlier)))
-
-
 def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
     """One scope result per earlier period: a handful of periods, never a query per unit."""
     points = []
-    for earlier in _earlier_periods(period):
+    for earlier in results.earlier_periods(period, limit=TREND_PERIODS):
         try:
             result = results.scope_result(earlier, scope.path)
         except LookupError:  # the unit did not take part in that period
@@ -405,7 +340,7 @@ def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[Person
             submitted_at=row[7],
             indices=dict(person.value_indices) if person else {},
             overall=person.overall if person else None,
-            band=_band_label(person.band, locale) if person else None,
+            band=scoring.band_label(person.band, locale) if person else None,
             flags=tuple(person.flags.codes()) if person else (),
         )
 
@@ -449,7 +384,6 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
             drafts=totals.drafts,
         )
         stats, alpha = [], {}
-    labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
     with force_locale(locale):
         scope_name = scope.name or gettext("The whole organisation")
         generated_by = actor.name if actor is not None else gettext("command line")
@@ -465,7 +399,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         version_number=version.number,
         scale_min=version.scale_min,
         scale_max=version.scale_max,
-        scale_labels=labels,
+        scale_labels=[label for _point, label in version.scale(locale)],
         bands=[BandLine(b.lower, b.label(locale)) for b in rules.bands],
         weights=dict(rules.weights),
         min_group_size=rules.min_group_size,
@@ -571,7 +505,7 @@ def _value_line(code, name, agg, change, band, locale) -> ValueLine:
         mean,
         agg.sd if agg is not None else None,
         agg.n if agg is not None else 0,
-        _band_label(band, locale),
+        scoring.band_label(band, locale),
         previous,
         change,
     )
@@ -615,8 +549,6 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
         )
     subunits = [_unit_line(r, locale, 1) for r in unit_results if r.depth == 1]
     stats = [] if withheld else results.item_statistics(period, scope.path)
-    labels = version.scale_labels.get("en" if locale.startswith("en") else "id") or []
-    points = range(version.scale_min, version.scale_max + 1)
     return UnitPage(
         period=period,
         scope=scope,
@@ -635,7 +567,7 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
         subunits=subunits,
         items=_item_lines(version, stats, locale),
         alpha={} if withheld else results.alpha_by_value(period, scope.path),
-        scale=[(p, labels[i] if i < len(labels) else str(p)) for i, p in enumerate(points)],
+        scale=version.scale(locale),
         thresholds=[b.lower for b in rules.bands],
     )
 

@@ -25,6 +25,7 @@ from .. import scoring
 from ..extensions import db
 from ..models import (
     PERIOD_CLOSED,
+    PERIOD_OPEN,
     RESPONSE_SUBMITTED,
     Answer,
     Item,
@@ -379,8 +380,25 @@ _PERSON_COLUMNS = (
 # --- units -----------------------------------------------------------------------------------
 
 
+class Counts:
+    """Who took part: what follows from eligible, submitted and drafts, for every class that
+    has them (Tally, Numbers, participation rows): one rule for every page and workbook."""
+
+    eligible: int
+    submitted: int
+    drafts: int
+
+    @property
+    def not_started(self) -> int:
+        return self.eligible - self.submitted - self.drafts
+
+    @property
+    def rate(self) -> float | None:
+        return scoring.participation_rate(self.submitted, self.eligible)
+
+
 @dataclass(frozen=True)
-class Numbers:
+class Numbers(Counts):
     """A group's numbers: counts always; statistics unless withheld (then empty and None)."""
 
     eligible: int
@@ -391,14 +409,6 @@ class Numbers:
     overall: scoring.Aggregate | None
     band: scoring.Band | None
     withheld: bool
-
-    @property
-    def rate(self) -> float | None:
-        return self.participation
-
-    @property
-    def not_started(self) -> int:
-        return self.eligible - self.submitted - self.drafts
 
 
 @dataclass(frozen=True)
@@ -416,7 +426,9 @@ class UnitResult(Numbers):
 
 
 @dataclass
-class Tally:
+class Tally(Counts):
+    """Counts being added up (a unit's subtree)."""
+
     eligible: int = 0
     submitted: int = 0
     drafts: int = 0
@@ -427,15 +439,12 @@ class Tally:
         self.drafts += other.drafts
 
 
-def _roster_counts(period: Period, root_path: str | None) -> dict[str, Tally]:
-    """Eligible, submitted and draft counts per exact roster unit path: one GROUP BY."""
-    query = (
-        sa.select(
-            RosterEntry.unit_path,
-            sa.func.count(RosterEntry.id),
-            sa.func.count(sa.case((Response.state == RESPONSE_SUBMITTED, 1))),
-            sa.func.count(sa.case((Response.state != RESPONSE_SUBMITTED, 1))),
-        )
+def roster_with_responses(period: Period, root_path: str | None = None):
+    """FROM the period's roster (under root_path), each entry outer-joined to its response:
+    the one base of every count and every list of people; callers add columns and joins."""
+    return (
+        sa.select()
+        .select_from(RosterEntry)
         .outerjoin(
             Response,
             sa.and_(
@@ -444,6 +453,23 @@ def _roster_counts(period: Period, root_path: str | None) -> dict[str, Tally]:
             ),
         )
         .where(RosterEntry.period_id == period.id, _in_scope(RosterEntry.unit_path, root_path))
+    )
+
+
+def count_columns() -> tuple:
+    """eligible, submitted, drafts over roster_with_responses, in that order."""
+    return (
+        sa.func.count(RosterEntry.id),
+        sa.func.count(sa.case((Response.state == RESPONSE_SUBMITTED, 1))),
+        sa.func.count(sa.case((Response.state != RESPONSE_SUBMITTED, 1))),
+    )
+
+
+def _roster_counts(period: Period, root_path: str | None) -> dict[str, Tally]:
+    """Eligible, submitted and draft counts per exact roster unit path: one GROUP BY."""
+    query = (
+        roster_with_responses(period, root_path)
+        .add_columns(RosterEntry.unit_path, *count_columns())
         .group_by(RosterEntry.unit_path)
     )
     return {path: Tally(e, s, d) for path, e, s, d in db.session.execute(query)}
@@ -842,22 +868,35 @@ def alpha_by_value(period: Period, root_path: str | None = None) -> dict[str, fl
 # --- across periods --------------------------------------------------------------------------
 
 
-def previous_period(period: Period) -> Period | None:
-    """The latest closed period that opened before this one on the same questionnaire (any
-    version): the one a change is measured against. An open one publishes nothing yet."""
-    questionnaire_id = period.version.questionnaire_id
-    return db.session.scalar(
+def earlier_periods(
+    period: Period, *, limit: int | None = None, closed_only: bool = True, employee_id=None
+) -> list[Period]:
+    """Periods of the same questionnaire (any version) that opened before this one, oldest
+    first; the latest `limit` of them. Closed ones only by default (an open period publishes
+    nothing yet); with employee_id, only those in which that person submitted."""
+    query = (
         sa.select(Period)
         .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
         .where(
-            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.questionnaire_id == period.version.questionnaire_id,
             Period.id != period.id,
-            Period.state == PERIOD_CLOSED,
+            Period.state.in_((PERIOD_CLOSED,) if closed_only else (PERIOD_OPEN, PERIOD_CLOSED)),
             Period.opens_at < period.opens_at,
         )
         .order_by(Period.opens_at.desc(), Period.id.desc())
-        .limit(1)
+        .limit(limit)
     )
+    if employee_id is not None:
+        query = query.join(Response, Response.period_id == Period.id).where(
+            Response.employee_id == employee_id, Response.state == RESPONSE_SUBMITTED
+        )
+    return list(reversed(db.session.scalars(query).all()))
+
+
+def previous_period(period: Period) -> Period | None:
+    """The latest closed earlier period: the one a change is measured against."""
+    found = earlier_periods(period, limit=1)
+    return found[0] if found else None
 
 
 OVERALL = "overall"
