@@ -12,9 +12,9 @@ string table as Python objects, builds each row in memory before handing it on h
 cells it has, and pads rows to the dimension the file declares; none of that can be bounded
 from outside. This reader ignores the declared dimension and keeps only the cells under the
 header, so memory is the packed string table (its text plus 8 bytes a string) and the rows of
-one 64 KB chunk, each at most as wide as the header. It returns
-values as openpyxl's `values_only` does (text, int, float, bool), except that a number never
-becomes a date: no import column holds dates.
+one 64 KB chunk, each at most as wide as the header. It returns values as openpyxl's
+`values_only` does (text, int, float, bool), except that a number never becomes a date: no
+import column holds dates.
 
 Measured on a 200,000-row roster of eight columns (unique names, NIPs and e-mails), as Excel
 saves it: sharedStrings 30 MB holding 566,498 strings, the sheet 69 MB; written with inline

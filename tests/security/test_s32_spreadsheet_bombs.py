@@ -17,9 +17,12 @@ import zipfile
 from xml.sax.saxutils import escape
 
 import pytest
+import sqlalchemy as sa
+from flask import has_request_context
 
 from surveyapp import xlsx_reader
-from surveyapp.services import imports
+from surveyapp.models import Employee, Job
+from surveyapp.services import imports, jobs
 from surveyapp.xlsx_reader import SpreadsheetRejected
 
 PEAK_LIMIT = 16 * 1024 * 1024
@@ -264,3 +267,54 @@ def test_s32_reading_stops_at_the_deadline(monkeypatch):
                 time.sleep(1.1)  # a slow file: the next chunk comes after the deadline
     assert str(refused.value).startswith("Pembacaan berkas memakan waktu lebih dari 1 detik")
     assert read_rows < 19_998
+
+
+class _Queue:
+    """An engine that only takes the job: it runs when the test says, as a worker would."""
+
+    name = "queue"
+
+    def __init__(self) -> None:
+        self.jobs: list[str] = []
+
+    def dispatch(self, _app, job) -> None:
+        self.jobs.append(job.id)
+
+
+def test_s32_the_upload_request_never_reads_the_workbook(
+    app, admin_client, org, session, monkeypatch
+):
+    """The request stores the file and starts the check; the check runs as a job. A bomb is
+    refused on the job's page with its message, and nothing is written or left behind."""
+    queue = _Queue()
+    monkeypatch.setitem(app.extensions.setdefault("surveyapp_jobs", {}), "engine", queue)
+    opened: list[bool] = []
+    open_sheet = imports.open_sheet
+
+    def watched(*args, **kwargs):
+        opened.append(has_request_context())
+        return open_sheet(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "open_sheet", watched)
+    people = session.scalar(sa.select(sa.func.count(Employee.id)))
+    extra = "".join(f'<c t="inlineStr"><is><t>Kolom {i}</t></is></c>' for i in range(20_000))
+    bomb = workbook(sheet(row(1, HEADER)[:-6] + extra + "</row>" + row(2, ROW)))
+    reply = admin_client.post(
+        "/admin/imports",
+        data={"kind": "employees", "file": (io.BytesIO(bomb), "roster.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert reply.status_code == 303 and reply.headers["Location"].startswith("/jobs/")
+    assert opened == [] and len(queue.jobs) == 1  # stored, not read
+    waiting = admin_client.get(reply.headers["Location"])
+    assert waiting.status_code == 200 and "Pemeriksaan data pegawai" in waiting.text
+
+    jobs.run_job(app, queue.jobs[0])  # a worker, outside any request
+    assert opened == [False]
+    page = admin_client.get(reply.headers["Location"])
+    assert page.status_code == 422
+    assert "Baris judul memiliki lebih dari 100 kolom" in page.text
+    assert "/commit" not in page.text
+    assert session.scalar(sa.select(sa.func.count(Employee.id))) == people
+    token = session.get(Job, queue.jobs[0]).params["token"]
+    assert not imports.upload_path(app, token).exists()  # the refused file is deleted
