@@ -1,10 +1,14 @@
 """Admin: roster import from xlsx. Upload, a dry-run preview (to create, to update, to
-deactivate, errors by row and column), then an all-or-nothing commit that runs as a job.
+deactivate, errors by row and column), then an all-or-nothing commit. Both the check behind
+the preview and the commit run as jobs: a request only stores the file and starts the job, so
+no request reads a workbook however large or hostile it is (S32).
 
 Between preview and commit the file waits in instance/uploads under a random token; the
 commit checks it again from scratch, so nothing the browser sends back is trusted."""
 
 from __future__ import annotations
+
+import json
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,45 +16,51 @@ from flask_login import current_user
 
 from ..access import admin_required
 from ..db_sqlite import writes
+from ..i18n import current_locale
+from ..models import Job
 from ..services import imports, jobs
-from ..xlsx_reader import SpreadsheetRejected
 from . import bp
 from .forms import ImportForm
 
-PREVIEW_ERRORS = 500
-
 
 @bp.route("/imports", methods=["GET", "POST"])
+@writes
 @admin_required
 def imports_upload():
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template("admin/imports/upload.html", form=form)
-    token, path = imports.save_upload(current_app, form.file.data.stream)
-    try:
-        if form.kind.data == "units":
-            plan = imports.plan_units(str(path))
-        else:
-            plan = imports.plan_employees(
-                str(path),
-                deactivate_missing=form.deactivate_missing.data,
-                actor=current_user._get_current_object(),
-            )
-    except SpreadsheetRejected as exc:
-        path.unlink(missing_ok=True)
-        flash(str(exc), "error")
-        return render_template("admin/imports/upload.html", form=form), 422
-    plan.close()  # the preview needs only the counts, the first rows and the errors
-    if not plan.ok:
-        path.unlink(missing_ok=True)  # nothing to commit: the file must be fixed first
+    token, _path = imports.save_upload(current_app, form.file.data.stream)
+    job, _created = jobs.start(
+        "import_preview",
+        current_user._get_current_object(),
+        {
+            "token": token,
+            "kind": form.kind.data,
+            "deactivate_missing": bool(form.deactivate_missing.data),
+            "locale": current_locale(),
+        },
+    )
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+def preview_page(job: Job):
+    """The page of a finished check (jobs.show hands it over): the preview and the commit
+    button, or why the file was refused (422), with nothing written."""
+    path = jobs.result_file(job)
+    if path is None:
+        abort(404)
+    result = json.loads(path.read_text())
+    rejected = result.get("rejected")
     return render_template(
         "admin/imports/preview.html",
-        plan=plan,
-        token=token,
-        kind=form.kind.data,
-        deactivate_missing=form.deactivate_missing.data,
-        max_errors=PREVIEW_ERRORS,
-    ), 200 if plan.ok else 422
+        result=result,
+        rejected=_(rejected[0], **rejected[1]) if rejected else None,
+        token=job.params["token"],
+        kind=job.params["kind"],
+        deactivate_missing=job.params["deactivate_missing"],
+        max_errors=imports.PREVIEW_ERRORS,
+    ), 200 if result["ok"] else 422
 
 
 @bp.post("/imports/<token>/commit")

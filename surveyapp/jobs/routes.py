@@ -22,7 +22,10 @@ KIND_NAMES = {
     "non_respondents": _l("List of people who have not submitted"),
     "import_roster": _l("Roster import"),
     "close_period": _l("Closing the period and computing its results"),
+    "import_preview": _l("Roster check"),
 }
+# Kinds whose file is read by their own page when done, never downloaded.
+PAGE_ONLY = {"import_preview"}
 GENERIC_FAILURE = _l(
     "The job stopped because of an error. Try again; if it fails again, tell the admin."
 )
@@ -53,6 +56,10 @@ def mine():
 @login_required
 def show(job_id: str):
     job = _job(job_id)
+    if job.kind == "import_preview" and job.state == "done":
+        from ..admin.imports import preview_page
+
+        return preview_page(job)
     return render_template(
         "jobs/show.html",
         job=job,
@@ -67,7 +74,11 @@ def show(job_id: str):
 def status(job_id: str):
     job = _job(job_id)
     data = jobs.status(job)
-    data["download_url"] = url_for(".download", job_id=job.id) if data["has_file"] else None
+    data["download_url"] = (
+        url_for(".download", job_id=job.id)
+        if data["has_file"] and job.kind not in PAGE_ONLY
+        else None
+    )
     if job.state == "failed":
         data["message"] = gettext(job.message) if job.message else str(GENERIC_FAILURE)
     response = jsonify(data)
@@ -78,7 +89,8 @@ def status(job_id: str):
 @bp.get("/<job_id>/download")
 @login_required
 def download(job_id: str):
-    if jobs.result_file(_job(job_id)) is None:  # refused without taking the write lock
+    job = _job(job_id)
+    if job.kind in PAGE_ONLY or jobs.result_file(job) is None:  # refused without the write lock
         abort(404)
     # The audit entry (S20) and the one-time hand-over are the writes of this GET: in a short
     # transaction of their own that takes the write lock (surveyapp/db_sqlite.py).

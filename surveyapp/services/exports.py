@@ -5,14 +5,17 @@ The scope is checked again when the job runs, with the rights its owner has then
 
 from __future__ import annotations
 
+import json
+
+from flask_babel import force_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 
 from .. import excel
 from ..extensions import db
 from ..models import Employee, Job, Period, utcnow
+from ..xlsx_reader import SpreadsheetRejected
 from . import org, periods, reports, results
-from .jobs import JobContext, JobFailed, Output, job_kind
+from .jobs import JobContext, JobFailed, Output, job_kind, message_id
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
 
@@ -86,6 +89,37 @@ def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale
         name=reports.report_filename(period, scope, _today(), prefix="belum-mengisi"),
         summary={"rows": written, "unit": scope.code, "unit_id": scope.unit_id},
     )
+
+
+@job_kind("import_preview", read_only=True, may_open=_admin_only)
+def import_preview(
+    ctx: JobContext, token: str, kind: str, deactivate_missing: bool, locale: str
+) -> Output:
+    """Check an uploaded roster for its preview: here, never inside a request, since a large
+    or hostile file takes time and memory to read (S32). The result (counts, first rows, errors,
+    or why the whole file was refused) is the job's private file, read by the preview page and
+    deleted with the job's files after 24 hours. A file that cannot be imported is deleted."""
+    from . import imports
+
+    path = imports.upload_path(ctx.app, token)
+    if not path.exists():
+        raise JobFailed(UPLOAD_GONE)
+    with force_locale(locale):  # row messages in the language of the person who uploaded
+        try:
+            result = imports.preview(
+                str(path),
+                kind,
+                deactivate_missing=deactivate_missing,
+                actor=ctx.owner,
+                progress=ctx.progress,
+            )
+        except SpreadsheetRejected as exc:
+            result = {"ok": False, "rejected": [message_id(exc.message), exc.values]}
+    if not result["ok"]:
+        path.unlink(missing_ok=True)  # nothing to commit: the file must be fixed first
+    with ctx.open_output() as fh:
+        fh.write(json.dumps(result).encode())
+    return Output(name="preview.json", summary={"ok": result["ok"], **result.get("counts", {})})
 
 
 @job_kind("import_roster", may_open=_admin_only)

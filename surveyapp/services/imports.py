@@ -39,6 +39,7 @@ UNIT_COLUMNS = ["Kode Unit", "Nama Unit", "Kode Induk"]
 EMPLOYEE_COLUMNS = ["NIP", "Nama", "Kode Unit", "Jabatan", "Golongan", "Jenis"]
 ROLE_WORDS = {"pegawai": "employee", "employee": "employee", "hr": "hr", "admin": "admin"}
 PREVIEW_ROWS = 20
+PREVIEW_ERRORS = 500  # the preview page lists this many; the command line lists them all
 BATCH = 2000
 Progress = Callable[[int, int | None], None]
 
@@ -426,6 +427,32 @@ def plan_employees(
     if progress:
         progress(plan.rows, plan.rows)
     return plan
+
+
+def preview(
+    source: str | IO[bytes],
+    kind: str,
+    *,
+    deactivate_missing: bool = False,
+    actor: Employee | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """What the preview page shows, as plain data (the check runs as a job and the page reads
+    its result): the counts, the first rows of each kind and the first errors. A file refused
+    as a whole raises SpreadsheetRejected."""
+    if kind == "units":
+        plan = plan_units(source, progress)
+    else:
+        plan = plan_employees(
+            source, deactivate_missing=deactivate_missing, actor=actor, progress=progress
+        )
+    plan.close()  # the preview needs only the counts, the first rows and the errors
+    return {
+        "ok": plan.ok,
+        "counts": plan.counts(),
+        "preview": plan.preview,
+        "errors": [[e.row, e.column, e.message] for e in plan.errors[:PREVIEW_ERRORS]],
+    }
 
 
 class Codes:

@@ -83,7 +83,8 @@ class JobFailed(Exception):
     language."""
 
 
-def _msgid(message) -> str:
+def message_id(message) -> str:
+    """The msgid of a lazy_gettext string, to keep and translate when someone reads it."""
     with force_locale("en"):  # the English catalogue maps every msgid to itself
         return str(message)
 
@@ -299,8 +300,10 @@ def run_job(app: Flask, job_id: str) -> None:
         return
     kind = KINDS[job.kind]
     job.state, job.started_at, job.worker = JOB_RUNNING, utcnow(), worker_identity()
-    db.session.commit()
+    # Before the commit, while the job's row is loaded: reading it after the commit would
+    # begin a transaction with the write lock that a read-only kind then kept to its end.
     ctx = JobContext(app, job)
+    db.session.commit()
     ctx.progress(0, None, force=True)
     try:
         if kind.read_only:
@@ -315,7 +318,7 @@ def run_job(app: Flask, job_id: str) -> None:
         ctx.output_path.unlink(missing_ok=True)
         job = db.session.get(Job, job_id)
         job.state, job.finished_at = JOB_FAILED, utcnow()
-        job.message = _msgid(exc.args[0])[:500] if isinstance(exc, JobFailed) else None
+        job.message = message_id(exc.args[0])[:500] if isinstance(exc, JobFailed) else None
         db.session.commit()
         return
     job = db.session.get(Job, job_id)

@@ -21,6 +21,8 @@ from .imports import MSG_REQUIRED, RowError, _Columns, _text
 from .questionnaires import QuestionnaireError, is_frozen, touch
 
 COLUMNS = ["Kode", "Nilai", "Perilaku", "Teks (id)", "Teks (en)", "Terbalik", "Urutan"]
+# A version has dozens of items and is read inside the request: a short bound on the read.
+READ_SECONDS = 15
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 
@@ -50,7 +52,7 @@ def import_items(
     """Replace a draft's items from the workbook; returns the errors (then nothing changed)."""
     if is_frozen(version):
         raise QuestionnaireError("frozen")
-    sheet = open_sheet(source, COLUMNS[:4] + ["Terbalik"])
+    sheet = open_sheet(source, COLUMNS[:4] + ["Terbalik"], seconds=READ_SECONDS)
     cols = _Columns(sheet.headers)
     values = dict(db.session.execute(sa.select(CoreValue.code, CoreValue.id)).all())
     errors: list[RowError] = []

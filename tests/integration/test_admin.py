@@ -94,7 +94,9 @@ def test_s05_hr_and_employees_cannot_reopen(hr_client, employee_client, build, o
 def test_web_import_preview_commit_and_codes_downloaded_once(admin_client, org, session):
     before = session.scalar(sa.select(sa.func.count(Employee.id)))
     upload = {"kind": "employees", "file": (xlsx([person(), person(NIP_B)]), "roster.xlsx")}
-    preview = admin_client.post("/admin/imports", data=upload, content_type="multipart/form-data")
+    preview = admin_client.post(
+        "/admin/imports", data=upload, content_type="multipart/form-data", follow_redirects=True
+    )
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Akan dibuat" in page and "Dewi Lestari" in page
@@ -116,7 +118,9 @@ def test_web_import_preview_commit_and_codes_downloaded_once(admin_client, org, 
 def test_web_import_with_errors_shows_them_and_writes_nothing(admin_client, org, session):
     before = session.scalar(sa.select(sa.func.count(Employee.id)))
     upload = {"kind": "employees", "file": (xlsx([person("123")]), "roster.xlsx")}
-    page = admin_client.post("/admin/imports", data=upload, content_type="multipart/form-data")
+    page = admin_client.post(
+        "/admin/imports", data=upload, content_type="multipart/form-data", follow_redirects=True
+    )
     text = page.get_data(as_text=True)
     assert "NIP terdiri atas 18 digit; yang ini 3 digit." in text
     assert "/commit" not in text
@@ -125,7 +129,9 @@ def test_web_import_with_errors_shows_them_and_writes_nothing(admin_client, org,
 
 def test_web_import_refuses_a_file_that_is_not_xlsx(admin_client, session):
     upload = {"kind": "units", "file": (io.BytesIO(b"not a workbook"), "units.xlsx")}
-    reply = admin_client.post("/admin/imports", data=upload, content_type="multipart/form-data")
+    reply = admin_client.post(
+        "/admin/imports", data=upload, content_type="multipart/form-data", follow_redirects=True
+    )
     assert reply.status_code == 422
     assert "bukan berkas Excel" in reply.get_data(as_text=True)
 

@@ -101,6 +101,7 @@ def test_s17_bad_file_through_the_web_shows_why_and_writes_nothing(
             "/admin/imports",
             data={"kind": kind, "file": (io.BytesIO(data), "roster.xlsx")},
             content_type="multipart/form-data",
+            follow_redirects=True,  # to the check's job, then its preview
         )
         assert reply.status_code == 422
         assert message in reply.text
@@ -170,6 +171,7 @@ def test_s17_more_bad_cells_through_the_web(admin_client, org, session, row, col
         "/admin/imports",
         data={"kind": "employees", "file": (xlsx([person(NIP_B), row]), "roster.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,  # to the check's job, then its preview
     )
     assert reply.status_code == 422
     assert f"<td>3</td><td>{column}</td><td>{message}" in reply.text
@@ -314,6 +316,7 @@ def test_web_preview_names_who_would_be_deactivated(admin_client, org, session):
             "file": (xlsx([person(org.employee.nip, "A-1", Nama="Siti Rahmawati")]), "r.xlsx"),
         },
         content_type="multipart/form-data",
+        follow_redirects=True,  # to the check's job, then its preview
     )
     assert reply.status_code == 200
     assert "Akan dinonaktifkan" in reply.text and "Made Wirawan" in reply.text
@@ -326,6 +329,7 @@ def test_web_commit_rechecks_the_stored_file_and_removes_it(app, admin_client, o
         "/admin/imports",
         data={"kind": "employees", "file": (xlsx([person()]), "roster.xlsx")},
         content_type="multipart/form-data",
+        follow_redirects=True,  # to the check's job, then its preview
     )
     token = reply.text.split("/admin/imports/")[1].split("/commit")[0]
     stored = imports.upload_path(app, token)
@@ -345,6 +349,7 @@ def test_old_uploads_are_forgotten_by_jobs_cleanup(app, runner, admin_client, or
             "/admin/imports",
             data={"kind": "employees", "file": (xlsx([person()]), "roster.xlsx")},
             content_type="multipart/form-data",
+            follow_redirects=True,  # to the check's job, then its preview
         )
     old, fresh = _uploads(app)
     day_ago = old.stat().st_mtime - 25 * 3600

@@ -39,11 +39,14 @@ def test_s39_every_file_with_personal_data_is_private(
     hr = login(org.hr_a, app.test_client())
     admin = login(org.admin, app.test_client())
 
-    # Jobs: the HR workbook, the non-respondent list, and a roster import's activation codes.
+    # Jobs: the HR workbook, the non-respondent list, a roster check's preview (names and NIPs)
+    # and the roster import's activation codes.
     for kind in ("report.xlsx", "non-respondents.xlsx"):
         assert download_export(hr, f"/hr/periods/{period.id}/{kind}").status_code == 200
     upload = {"kind": "employees", "file": (xlsx([person(NIP_B)]), "roster.xlsx")}
-    page = admin.post("/admin/imports", data=upload, content_type="multipart/form-data")
+    page = admin.post(
+        "/admin/imports", data=upload, content_type="multipart/form-data", follow_redirects=True
+    )
     token = page.get_data(as_text=True).split("/admin/imports/")[1].split("/commit")[0]
     assert _mode(instance / "uploads" / f"{token}.xlsx") == 0o600  # waiting for the commit
     started = admin.post(f"/admin/imports/{token}/commit", data={"kind": "employees"})
@@ -59,7 +62,7 @@ def test_s39_every_file_with_personal_data_is_private(
 
     jobs_dir = instance / "jobs"
     outputs = [p for p in jobs_dir.iterdir() if p.suffix == ".out"]
-    assert len(outputs) == 3 and list(jobs_dir.glob("*.progress"))
+    assert len(outputs) == 4 and list(jobs_dir.glob("*.progress"))
     written = [*instance.rglob("*"), report]
     files = {p.name: oct(_mode(p)) for p in written if p.is_file()}
     assert files == dict.fromkeys(files, oct(0o600))

@@ -27,6 +27,10 @@
     } else {
       part("eta").textContent = "";
     }
+    if (data.state === "done" && box.dataset.reloadWhenDone !== undefined) {
+      window.location.reload();  // a finished check: the same address now shows its preview
+      return;
+    }
     box.dataset.state = data.state;
     part("label").hidden = !(data.state === "queued" || data.state === "running");
     part("done").hidden = data.state !== "done";
