@@ -1,6 +1,6 @@
 """Unit results and every person's indices for a period of 100,000 employees in 500 units with 28
 answers each, on SQLite and on PostgreSQL, beside a single hand-written GROUP BY over the answers
-in the same run (DESIGN.md target: under 2 s on both).
+in the same run (docs/design.md "Performance targets": under 2 s on both).
 
     python -m bench.aggregate [--employees N] [--units N] [--repeat N] [--only sqlite|postgresql]
 

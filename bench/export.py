@@ -1,4 +1,5 @@
-"""The HR workbook for 20,000 and 100,000 employees against bare openpyxl (DESIGN.md numbers).
+"""The HR workbook for 20,000 and 100,000 employees against bare openpyxl (docs/design.md
+"Performance targets").
 
 Figure: surveyapp.excel.write_report building the whole workbook (five sheets, formats, charts,
 safe text cells, progress reports). Baseline, same run: openpyxl's write-only mode appending the
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 from bench.common import Figure, in_child, report
 
 CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
-ITEMS_PER_VALUE = 4  # 28 items, as in DESIGN.md
+ITEMS_PER_VALUE = 4  # 28 items, as in the default questionnaire (docs/design.md)
 DINAS, BIDANG = 30, 4
 DATA = "synthetic, generated lazily in the child process (no database)"
 

@@ -1,5 +1,5 @@
-"""Roster import of 20,000 and 100,000 employees in 500 units (DESIGN.md: under 60 s, memory
-bounded).
+"""Roster import of 20,000 and 100,000 employees in 500 units (docs/design.md "Performance
+targets": under 60 s, memory bounded).
 
 The roster is written first with openpyxl's write-only mode. Then, each in a fresh child
 process (bench.common.in_child, so each peak RSS is that job's own):

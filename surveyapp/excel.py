@@ -1,4 +1,4 @@
-"""The HR workbook of DESIGN.md "The HR workbook", and the list of who has not filled in.
+"""The HR workbook of docs/design.md "The HR workbook", and the list of who has not filled in.
 
 This module only formats: every number arrives already computed (services/reports.py gathers
 them from services/results.py and passes a `Report` in), and nothing here queries the database.

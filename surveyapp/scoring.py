@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md "Scoring": numbers in, numbers out.
+"""The scoring rules of docs/design.md "Scoring": numbers in, numbers out.
 
 Pure on purpose: no Flask, no database, standard library only, so that the rules can be read
 and tested on their own and the SQL aggregation can be checked against them. Every rule that

@@ -1,4 +1,4 @@
-"""Response headers and session lifetime rules (SECURITY.md S09, S14)."""
+"""Response headers and session lifetime rules (docs/security.md S09, S14)."""
 
 from __future__ import annotations
 

@@ -112,7 +112,7 @@ def unit_results(period_id: int, unit_id: int):
 @writes
 @hr_required
 def report_xlsx(period_id: int):
-    """The workbook of DESIGN.md, built as a background job.
+    """The workbook of docs/design.md "The HR workbook", built as a background job.
 
     A 100,000-person workbook takes longer to gather and write than a web worker may hold a
     request (bench/export.py), so every export is a job: one way for every size, a progress

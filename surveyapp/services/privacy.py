@@ -1,9 +1,9 @@
-"""When results computed from other people's answers may be seen (DESIGN.md "Privacy of
-results", docs/privacy.md).
+"""When results computed from other people's answers may be seen (docs/design.md "Privacy
+of results", docs/privacy.md).
 
 Two rules, and this module holds the first:
 - Time: while a period is open, every new submission moves a unit's numbers by exactly one
-  person's answers, and the non-respondent list says whose (SECURITY.md S29). So nobody but an
+  person's answers, and the non-respondent list says whose (docs/security.md S29). So nobody but an
   admin sees a number computed from other people's answers until the period is closed; HR sees
   participation, an employee their own indices.
 - Scope: one suppression decision per period for the whole organisation, applied to every

@@ -734,7 +734,7 @@ def published(period: Period) -> Published:
 
     The decision needs the whole tree whatever scope is asked for: computed per scope, a unit
     export would show a unit that the whole-organisation view hides, and subtracting the two
-    would give the hidden people away (SECURITY.md S30)."""
+    would give the hidden people away (docs/security.md S30)."""
     cache = db.session.info.setdefault(_CACHE_KEY, {})
     key = (period.id, period.version_id, bool(period.hide_individuals), period.state)
     if key not in cache:

@@ -1,5 +1,4 @@
-"""A closed period's results, computed once and stored (DESIGN: "computed once per closed
-period"; docs/design.md).
+"""A closed period's results, computed once and stored (docs/design.md "Results").
 
 Closing a period builds the snapshot from the per-response sums stored at submit; pages,
 workbooks, trends and comparisons read it (services/results.published). `verify` recomputes

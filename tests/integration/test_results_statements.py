@@ -126,7 +126,8 @@ def _page_statements(app, user, url) -> list[str]:
 
 @pytest.mark.parametrize("size", [(10, 50), (100, 500)])
 def test_hr_pages_of_a_closed_period_run_at_most_ten_statements(app, build, session, size):
-    """DESIGN: at most 10 SQL statements per page, whatever the number of units."""
+    """docs/design.md "Performance targets": at most 10 SQL statements per page, whatever the
+    number of units."""
     period, units = populate(build, session, *size, seed=3)
     periods.close_period(period)
     hr = build.employee(units[0], hr_unit=units[0], name="HR Uji")

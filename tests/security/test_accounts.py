@@ -1,4 +1,4 @@
-"""SECURITY.md S06-S10 beyond the route tests in tests/integration/test_auth.py."""
+"""docs/security.md S06-S10 beyond the route tests in tests/integration/test_auth.py."""
 
 from __future__ import annotations
 

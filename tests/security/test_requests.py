@@ -1,4 +1,4 @@
-"""SECURITY.md S12, S14-S16, S27: CSRF, headers, error pages, request size, unsafe config."""
+"""docs/security.md S12, S14-S16, S27: CSRF, headers, error pages, request size, unsafe config."""
 
 from __future__ import annotations
 

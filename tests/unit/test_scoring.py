@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md "Scoring", checked against numbers worked out by hand.
+"""The scoring rules of docs/design.md "Scoring", checked against numbers worked out by hand.
 
 Expected values are literals from the comments, never recomputed with the module under test.
 """
