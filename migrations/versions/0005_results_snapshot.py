@@ -3,7 +3,8 @@ closed period's published numbers (docs/design.md, "Results").
 
 The sums of responses submitted before this revision are backfilled from their answers, by the
 same rule as scoring.item_score (a reverse-keyed item scores min + max - answer). Snapshots of
-periods already closed are built by `flask results rebuild`, or on first use.
+periods already closed are built by `flask results rebuild --period CODE`; until then their
+pages compute the same numbers on each visit.
 
 Revision ID: 0005
 Revises: 0004

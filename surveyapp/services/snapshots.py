@@ -32,11 +32,6 @@ def build(period: Period, progress=None) -> results.Tree:
     return tree
 
 
-def drop(period: Period) -> None:
-    """A period that is no longer closed has no final results."""
-    db.session.execute(sa.delete(ResultSnapshot).where(ResultSnapshot.period_id == period.id))
-
-
 def load(period: Period) -> results.Published | None:
     """The stored snapshot as published numbers; None when there is none or it was made for
     another version or privacy setting. Parsed once per process: later requests read only
