@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -463,35 +463,31 @@ class ValueLine:
 
 
 @dataclass
-class UnitPage:
+class UnitPage(results.Counts):
     """The unit results page. While results are not published (services/privacy) it carries
-    participation only: `results_shown` false, no values, items, alpha or indices."""
+    participation only: `results_shown` false, and none of the fields after it."""
 
     period: Period
     scope: Scope
     parent: Scope | None
-    previous: Period | None
     eligible: int
     submitted: int
     drafts: int
     participation: float | None
-    withheld: bool
-    withheld_reason: str | None
     min_group_size: int
     min_alpha_respondents: int
-    values: list[ValueLine]
-    overall: ValueLine | None
-    subunits: list[UnitLine]
-    items: list[ItemLine]
-    alpha: dict
-    scale: list[tuple[int, str]]
-    thresholds: list[float]
     results_shown: bool = True
     pending_note: str | None = None  # when results appear, while they do not
-
-    @property
-    def not_started(self) -> int:
-        return self.eligible - self.submitted - self.drafts
+    subunits: list[UnitLine] = field(default_factory=list)
+    previous: Period | None = None
+    withheld: bool = False
+    withheld_reason: str | None = None
+    values: list[ValueLine] = field(default_factory=list)
+    overall: ValueLine | None = None
+    items: list[ItemLine] = field(default_factory=list)
+    alpha: dict = field(default_factory=dict)
+    scale: list[tuple[int, str]] = field(default_factory=list)
+    thresholds: list[float] = field(default_factory=list)
 
 
 def _value_line(code, name, agg, change, band, locale) -> ValueLine:
@@ -581,24 +577,15 @@ def _participation_page(user, period: Period, scope: Scope, rules) -> UnitPage:
         period=period,
         scope=scope,
         parent=_visible_parent(user, period, scope),
-        previous=None,
         eligible=current.eligible,
         submitted=current.submitted,
         drafts=current.drafts,
         participation=current.rate,
-        withheld=False,
-        withheld_reason=None,
         min_group_size=rules.min_group_size,
         min_alpha_respondents=rules.min_alpha_respondents,
-        values=[],
-        overall=None,
-        subunits=[_participation_line(r, 1) for r in rows if r.depth == 1],
-        items=[],
-        alpha={},
-        scale=[],
-        thresholds=[],
         results_shown=False,
         pending_note=privacy.results_pending_note(period),
+        subunits=[_participation_line(r, 1) for r in rows if r.depth == 1],
     )
 
 
