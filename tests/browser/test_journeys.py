@@ -88,23 +88,35 @@ def test_the_same_journey_in_english(phone, live_server):
     )
 
 
-def test_hr_downloads_the_workbook_and_it_opens(browser, live_server, tmp_path):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    log_in(page, live_server, "hr")
+def _download_workbook(page, tmp_path):
     page.get_by_role("button", name=re.compile("Unduh laporan")).first.click()
     expect(page.locator("[data-job=done]")).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="Unduh").click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
+    return target, load_workbook(target)
+
+
+def test_hr_downloads_the_workbook_and_it_opens(browser, live_server, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, "hr")
+    # The open period: a participation workbook, and the button says so.
+    expect(page.get_by_role("button", name=re.compile("Unduh laporan partisipasi"))).to_be_visible()
+    target, book = _download_workbook(page, tmp_path)
     assert target.name.startswith("laporan-berakhlak-2026-s2-")
-    book = load_workbook(target)
-    assert book.sheetnames[:3] == ["Ringkasan", "Pegawai", "Butir"] or book.sheetnames[:2] == [
-        "Ringkasan",
-        "Butir",
-    ]
+    assert book.sheetnames == ["Ringkasan"]
+    assert book["Ringkasan"]["A1"].value == "Laporan partisipasi (belum memuat hasil)"
+    # The closed period: the results workbook.
+    page.goto(live_server.url + "/hr/")
+    options = page.locator("#period option")
+    page.locator("#period").select_option(index=options.count() - 1)
+    page.locator("form.inline-form button").click()
+    target, book = _download_workbook(page, tmp_path)
+    assert target.name.startswith("laporan-berakhlak-2026-s1-")
+    assert book.sheetnames[:2] == ["Ringkasan", "Butir"]
     context.close()
 
 
