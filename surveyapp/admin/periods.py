@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,11 +13,8 @@ from ..extensions import db
 from ..i18n import to_utc
 from ..models import (
     PERIOD_OPEN,
-    VERSION_PUBLISHED,
     Period,
     QuestionnaireVersion,
-    Response,
-    RosterEntry,
     Unit,
 )
 from ..services import accounts, jobs, periods
@@ -55,14 +51,9 @@ def _period(period_id: int) -> Period:
 @admin_required
 def period_new():
     form = PeriodForm()
-    # Only published versions: a draft could still change under the period's answers.
-    versions = db.session.scalars(
-        sa.select(QuestionnaireVersion)
-        .where(QuestionnaireVersion.status == VERSION_PUBLISHED)
-        .order_by(QuestionnaireVersion.id)
-    )
+    versions = periods.published_versions()
     form.version.choices = [(v.id, f"{v.questionnaire.name} v{v.number}") for v in versions]
-    units = db.session.scalars(sa.select(Unit).where(Unit.active.is_(True)).order_by(Unit.path))
+    units = periods.active_units()
     form.units.choices = [(u.id, "· " * u.depth + u.name) for u in units]
     status = 200
     if form.validate_on_submit():
@@ -94,14 +85,7 @@ def period_new():
 @admin_required
 def period_detail(period_id: int):
     period = _period(period_id)
-    roster = db.session.scalar(
-        sa.select(sa.func.count(RosterEntry.id)).where(RosterEntry.period_id == period.id)
-    )
-    submitted = db.session.scalar(
-        sa.select(sa.func.count(Response.id)).where(
-            Response.period_id == period.id, Response.state == "submitted"
-        )
-    )
+    roster, submitted = periods.period_counts(period)
     return render_template(
         "admin/periods/detail.html",
         period=period,
@@ -196,11 +180,7 @@ def period_reopen(period_id: int):
         return redirect(url_for(".period_detail", period_id=period_id), code=303)
 
     def reopen(period):
-        response = db.session.scalar(
-            sa.select(Response).where(
-                Response.period_id == period.id, Response.employee_id == employee.id
-            )
-        )
+        response = periods.response_of(period, employee)
         if response is None:
             raise periods.PeriodError("not_submitted")
         periods.reopen_response(response, actor=_admin())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +13,7 @@ from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
-from ..models import Item, Period, Questionnaire, QuestionnaireVersion
+from ..models import Item, QuestionnaireVersion
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
 from ..parsing import MAX_ID, ascii_decimal, ascii_int, int_arg
 from ..scoring import VALUE_CODES
@@ -169,12 +168,7 @@ def _version(version_id: int) -> QuestionnaireVersion:
 @bp.get("/questions")
 @admin_required
 def questions():
-    listed = db.session.scalars(sa.select(Questionnaire).order_by(Questionnaire.name)).all()
-    used = dict(
-        db.session.execute(
-            sa.select(Period.version_id, sa.func.count(Period.id)).group_by(Period.version_id)
-        ).all()
-    )
+    listed, used = questionnaires.listing()
     return render_template("admin/questions/list.html", questionnaires=listed, used=used)
 
 

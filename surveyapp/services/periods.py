@@ -17,6 +17,7 @@ from ..models import (
     PeriodScope,
     PeriodUnit,
     QuestionnaireVersion,
+    Response,
     RosterEntry,
     Unit,
     utcnow,
@@ -245,3 +246,42 @@ def reopen_response(response, *, actor: Employee) -> None:
         before=before,
         after={"state": RESPONSE_DRAFT, "employee_id": response.employee_id},
     )
+
+
+def published_versions() -> list[QuestionnaireVersion]:
+    """The versions a new period may use: published ones only (a draft could still change
+    under the period's answers)."""
+    return list(
+        db.session.scalars(
+            sa.select(QuestionnaireVersion)
+            .where(QuestionnaireVersion.status == VERSION_PUBLISHED)
+            .order_by(QuestionnaireVersion.id)
+        )
+    )
+
+
+def active_units() -> list[Unit]:
+    """Units a new period may cover, in tree order."""
+    return list(
+        db.session.scalars(sa.select(Unit).where(Unit.active.is_(True)).order_by(Unit.path))
+    )
+
+
+def period_counts(period: Period) -> tuple[int, int]:
+    """How many are on the period's roster, and how many of them have submitted."""
+    query = results.roster_with_responses(period).add_columns(*results.count_columns())
+    eligible, submitted, _drafts = db.session.execute(query).one()
+    return eligible, submitted
+
+
+def response_of(period: Period, employee: Employee):
+    """The person's response in the period, or None."""
+    return db.session.scalar(
+        sa.select(Response).where(
+            Response.period_id == period.id, Response.employee_id == employee.id
+        )
+    )
+
+
+def by_code(code: str) -> Period | None:
+    return db.session.scalar(sa.select(Period).where(Period.code == code))

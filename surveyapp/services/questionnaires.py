@@ -19,6 +19,7 @@ from ..models import (
     Employee,
     Item,
     Period,
+    Questionnaire,
     QuestionnaireVersion,
     utcnow,
 )
@@ -365,3 +366,13 @@ def remove_item(version: QuestionnaireVersion, item: Item, *, actor: Employee) -
     version.items.remove(item)
     db.session.flush()
     touch(version)
+
+
+def listing() -> tuple[list[Questionnaire], dict[int, int]]:
+    """Every questionnaire, and per version id how many periods use it (a used version is
+    frozen)."""
+    listed = db.session.scalars(sa.select(Questionnaire).order_by(Questionnaire.name)).all()
+    used = db.session.execute(
+        sa.select(Period.version_id, sa.func.count(Period.id)).group_by(Period.version_id)
+    ).all()
+    return list(listed), dict(used)

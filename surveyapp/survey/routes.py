@@ -38,7 +38,7 @@ def _me():
 
 
 def _period(code: str) -> Period:
-    period = db.session.scalar(db.select(Period).where(Period.code == code))
+    period = periods.by_code(code)
     if period is None:
         abort(404)
     try:

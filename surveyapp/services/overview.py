@@ -1,0 +1,27 @@
+"""What the admin's home page shows: the size of the organisation, the periods, the latest
+audit entries."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import AuditLog, Employee, Period, QuestionnaireVersion, Unit
+
+RECENT_AUDIT = 20
+
+
+def admin_overview() -> dict:
+    return {
+        "counts": {
+            "units": db.session.scalar(sa.select(sa.func.count(Unit.id))),
+            "employees": db.session.scalar(
+                sa.select(sa.func.count(Employee.id)).where(Employee.active.is_(True))
+            ),
+            "versions": db.session.scalar(sa.select(sa.func.count(QuestionnaireVersion.id))),
+        },
+        "periods": list(db.session.scalars(sa.select(Period).order_by(Period.opens_at.desc()))),
+        "recent": list(
+            db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(RECENT_AUDIT))
+        ),
+    }
