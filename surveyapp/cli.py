@@ -38,6 +38,7 @@ def create_admin(nip: str, name: str, unit_code: str | None) -> None:
     """Create an admin account, or give an existing account the admin role."""
     from flask_babel import force_locale
 
+    from . import validation
     from .nip import InvalidNip
     from .services import accounts
 
@@ -49,6 +50,9 @@ def create_admin(nip: str, name: str, unit_code: str | None) -> None:
         employee = accounts.create_admin(nip, name, password, unit_code)
     except InvalidNip:
         raise click.ClickException("NIP must be 18 digits.") from None
+    except validation.Invalid as exc:
+        with force_locale("en"):
+            raise click.ClickException(f"Name refused: {exc}") from None
     except accounts.WeakPassword as exc:
         with force_locale("en"):
             reasons = " ".join(accounts.password_messages(exc.problems))

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
+from .. import validation
 from ..forms import BaseForm
+from ..models import JENIS, Employee, Unit
 from ..parsing import ascii_moment, date_message, form_id
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -61,6 +75,125 @@ class NipForm(BaseForm):
 
 
 class ImportForm(BaseForm):
-    kind = SelectField(_l("What"), choices=[("employees", _l("Employees")), ("units", _l("Units"))])
+    kind = SelectField(
+        _l("What"),
+        choices=[SelectChoice("employees", _l("Employees")), SelectChoice("units", _l("Units"))],
+    )
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
     deactivate_missing = BooleanField(_l("Deactivate active people who are not in the file"))
+
+
+# --- the rules of module validation as WTForms validators --------------------------------------
+
+
+class Rule:
+    """A rule of module validation as a WTForms validator, so that a form and the roster
+    import refuse the same values with the same words. The field's data becomes the rule's
+    normalised value; a refusal (a ValueError) becomes the field's error."""
+
+    def __init__(self, rule: validation.Rule, *, required: bool = False):
+        self.rule = rule
+        self.field_flags = {"required": True} if required else {}
+
+    def __call__(self, form, field) -> None:
+        try:
+            field.data = self.rule(field.data)
+        except validation.Missing as exc:
+            raise StopValidation(str(exc)) from exc
+        except validation.Invalid as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def optional_id(value) -> int | None:
+    """`coerce` for a select whose empty option means "none": None, or an id as form_id reads
+    it. The choices are not checked by WTForms (validate_choice=False): the service refuses a
+    forged id with its own message, which names what is wrong."""
+    if value is None or value == "":
+        return None
+    return form_id(value)
+
+
+def unit_choices(units: Iterable[Unit]) -> list[SelectChoice]:
+    """Units in tree order, indented by depth, with their code."""
+    return [SelectChoice(u.id, f"{'· ' * u.depth}{u.name} ({u.code})") for u in units]
+
+
+def refuse(form: BaseForm, field: str | None, message: str) -> None:
+    """A service's refusal next to the field it is about; one about the whole form, or about
+    a field the form does not show, is flashed above it."""
+    if field is not None and field in form:
+        form[field].errors = [*form[field].errors, message]
+    else:
+        flash(message, "error")
+
+
+# A checkbox that is not ticked is not sent; "0" is read as unticked too.
+UNTICKED = (False, "false", "", "0")
+
+
+class EmployeeForm(BaseForm):
+    """An admin's edit of one person; NIP, password and activation are not among its fields
+    (S04), and every text field follows the rules of the roster import."""
+
+    name = StringField(_l("Name"), validators=[Rule(validation.person_name, required=True)])
+    jabatan = StringField(_l("Position (jabatan)"), validators=[Rule(validation.jabatan)])
+    golongan = StringField(_l("Golongan"), validators=[Rule(validation.golongan)])
+    jenis = SelectField(
+        _l("Employment type (jenis)"),
+        choices=[SelectChoice(j) for j in JENIS],
+        validate_choice=False,  # the rule says what jenis may be, in the import's words
+        validators=[Rule(validation.jenis, required=True)],
+    )
+    email = EmailField(_l("E-mail (optional)"), validators=[Rule(validation.email)])
+    unit = SelectField(_l("Unit"), coerce=optional_id, validate_choice=False)
+    is_hr = BooleanField(_l("HR officer"), false_values=UNTICKED)
+    hr_unit = SelectField(
+        _l("HR scope (a unit and everything below it)"), coerce=optional_id, validate_choice=False
+    )
+    is_admin = BooleanField(_l("Admin"), false_values=UNTICKED)
+    active = BooleanField(
+        _l("Active (an inactive account cannot log in; it is never deleted)"),
+        false_values=UNTICKED,
+    )
+
+    # EmployeeChanges' names for the form's fields, to place a service's refusal.
+    FIELDS = {"unit_id": "unit", "hr_unit_id": "hr_unit"}
+
+    @staticmethod
+    def shown(person: Employee) -> dict:
+        """What the form shows before an edit; a field a request leaves out keeps it."""
+        return {
+            "name": person.name,
+            "jabatan": person.jabatan,
+            "golongan": person.golongan,
+            "jenis": person.jenis,
+            "email": person.email or "",
+            "unit": person.unit_id,
+            "is_hr": person.is_hr,
+            "hr_unit": person.hr_unit_id if person.hr_unit_id != person.unit_id else None,
+            "is_admin": person.is_admin,
+            "active": person.active,
+        }
+
+    def offer(self, units: list[Unit], person: Employee) -> None:
+        """The units to choose from: active ones, and the person's own or chosen one even when
+        inactive, so the page shows what is there; any unit may be an HR scope."""
+        keep = {person.unit_id, self.unit.data}
+        self.unit.choices = unit_choices(u for u in units if u.active or u.id in keep)
+        self.hr_unit.choices = [SelectChoice("", _l("(their own unit)")), *unit_choices(units)]
+
+
+class UnitUpdateForm(BaseForm):
+    """Rename and move; the name follows the rules of the unit import."""
+
+    name = StringField(_l("Name"), validators=[Rule(validation.unit_name, required=True)])
+    parent = SelectField(_l("Parent unit"), coerce=optional_id, validate_choice=False)
+
+    def offer(self, parents: Iterable[Unit]) -> None:
+        self.parent.choices = [SelectChoice("", _l("(none: a root)")), *unit_choices(parents)]
+
+
+class UnitForm(UnitUpdateForm):
+    """A new unit: a code and a name by the rules of the unit import, and its parent."""
+
+    code = StringField(_l("Code"), validators=[Rule(validation.unit_code, required=True)])

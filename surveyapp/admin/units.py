@@ -8,17 +8,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import validation
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
 from ..models import Employee, Unit
-from ..parsing import int_arg
 from ..services import org
 from . import bp
+from .forms import UnitForm, UnitUpdateForm, refuse
 
 REFUSALS = {
-    "required": _l("Code and name are required."),
-    "too_long": _l("The code may have at most 40 characters and the name 200."),
     "code_taken": _l("This unit code is already used."),
     "unknown_parent": _l("The chosen parent unit does not exist."),
     "inactive_parent": _l("The parent unit is inactive; activate it first."),
@@ -31,9 +30,16 @@ REFUSALS = {
 }
 
 
-def _refused(exc: org.UnitRefused) -> str:
+def _message(exc: org.UnitRefused) -> str:
     message = str(REFUSALS[exc.reason])
     return message % exc.values if exc.values else message
+
+
+def _refused(form: UnitUpdateForm, exc: org.UnitRefused | validation.Invalid) -> None:
+    """A refusal of the service next to the field it is about (validation.Invalid: the rule's
+    own words)."""
+    message = _message(exc) if isinstance(exc, org.UnitRefused) else str(exc)
+    refuse(form, exc.field, message)
 
 
 def _unit(unit_id: int) -> Unit:
@@ -51,72 +57,92 @@ def _people_per_unit() -> dict[int, int]:
     )
 
 
+def _tree_page(form: UnitForm) -> str:
+    tree = db.session.scalars(sa.select(Unit).order_by(Unit.path)).all()
+    form.offer(u for u in tree if u.active)
+    return render_template(
+        "admin/units/tree.html", units=tree, people=_people_per_unit(), form=form
+    )
+
+
 @bp.get("/units")
 @admin_required
 def units():
-    tree = db.session.scalars(sa.select(Unit).order_by(Unit.path)).all()
-    return render_template("admin/units/tree.html", units=tree, people=_people_per_unit())
+    return _tree_page(UnitForm())
 
 
 @bp.post("/units")
 @writes
 @admin_required
 def unit_create():
-    try:
-        unit = org.create_unit(
-            request.form.get("code", ""),
-            request.form.get("name", ""),
-            int_arg(request.form, "parent"),
-            actor=current_user._get_current_object(),
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = org.create_unit(
+                form.code.data,
+                form.name.data,
+                form.parent.data,
+                actor=current_user._get_current_object(),
+            )
+        except (org.UnitRefused, validation.Invalid) as exc:
+            db.session.rollback()
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(str(_l("The unit was created.")), "success")
+            return redirect(url_for(".unit_detail", unit_id=unit.id), code=303)
+    return _tree_page(form), 422
+
+
+def _detail_page(unit: Unit, form: UnitUpdateForm) -> str:
+    # Possible new parents: every active unit outside the unit's own subtree.
+    form.offer(
+        db.session.scalars(
+            sa.select(Unit)
+            .where(Unit.active.is_(True), sa.not_(org.in_subtree(Unit.path, unit.path)))
+            .order_by(Unit.path)
         )
-    except org.UnitRefused as exc:
-        db.session.rollback()
-        flash(_refused(exc), "error")
-        return redirect(url_for(".units"), code=303)
-    db.session.commit()
-    flash(str(_l("The unit was created.")), "success")
-    return redirect(url_for(".unit_detail", unit_id=unit.id), code=303)
+    )
+    children = db.session.scalars(
+        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)
+    ).all()
+    people = _people_per_unit().get(unit.id, 0)
+    return render_template(
+        "admin/units/detail.html", unit=unit, form=form, children=children, people=people
+    )
 
 
 @bp.get("/units/<int:unit_id>")
 @admin_required
 def unit_detail(unit_id: int):
     unit = _unit(unit_id)
-    # Possible new parents: every active unit outside the unit's own subtree.
-    parents = db.session.scalars(
-        sa.select(Unit)
-        .where(Unit.active.is_(True), sa.not_(org.in_subtree(Unit.path, unit.path)))
-        .order_by(Unit.path)
-    ).all()
-    children = db.session.scalars(
-        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)
-    ).all()
-    people = _people_per_unit().get(unit.id, 0)
-    return render_template(
-        "admin/units/detail.html", unit=unit, parents=parents, children=children, people=people
-    )
+    return _detail_page(unit, UnitUpdateForm(data={"name": unit.name, "parent": unit.parent_id}))
 
 
 @bp.post("/units/<int:unit_id>")
 @writes
 @admin_required
 def unit_update(unit_id: int):
-    """Rename and move in one form; the subtree follows a move in one UPDATE."""
+    """Rename and move in one form; the subtree follows a move in one UPDATE. A parent left
+    out of the request means a root."""
     unit = _unit(unit_id)
-    try:
-        org.update_unit(
-            unit,
-            name=request.form.get("name", ""),
-            parent_id=int_arg(request.form, "parent"),
-            actor=current_user._get_current_object(),
-        )
-    except org.UnitRefused as exc:
-        db.session.rollback()
-        flash(_refused(exc), "error")
-        return redirect(url_for(".unit_detail", unit_id=unit_id), code=303)
-    db.session.commit()
-    flash(str(_l("The unit was saved.")), "success")
-    return redirect(url_for(".unit_detail", unit_id=unit_id), code=303)
+    form = UnitUpdateForm()
+    if form.validate_on_submit():
+        try:
+            org.update_unit(
+                unit,
+                name=form.name.data,
+                parent_id=form.parent.data,
+                actor=current_user._get_current_object(),
+            )
+        except (org.UnitRefused, validation.Invalid) as exc:
+            db.session.rollback()
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(str(_l("The unit was saved.")), "success")
+            return redirect(url_for(".unit_detail", unit_id=unit_id), code=303)
+    return _detail_page(_unit(unit_id), form), 422
 
 
 @bp.post("/units/<int:unit_id>/active")
@@ -129,7 +155,7 @@ def unit_active(unit_id: int):
         org.set_unit_active(unit, active, actor=current_user._get_current_object())
     except org.UnitRefused as exc:
         db.session.rollback()
-        flash(_refused(exc), "error")
+        flash(_message(exc), "error")
         return redirect(url_for(".unit_detail", unit_id=unit_id), code=303)
     db.session.commit()
     flash(

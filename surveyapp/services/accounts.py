@@ -27,6 +27,7 @@ from limits.strategies import MovingWindowRateLimiter
 from zxcvbn import matching as zxcvbn_matching
 from zxcvbn import zxcvbn
 
+from .. import validation
 from ..extensions import db
 from ..models import Employee, Unit, utcnow
 from ..nip import InvalidNip, normalise_nip
@@ -469,8 +470,10 @@ def end_all_sessions(employee: Employee) -> None:
 def create_admin(raw_nip: str, name: str, password: str, unit_code: str | None = None) -> Employee:
     """Make or promote an admin account (the first one, from the command line).
 
-    InvalidNip or WeakPassword (both ValueError) before anything is written."""
+    InvalidNip, validation.Invalid (the name) or WeakPassword, all ValueError, before anything
+    is written."""
     nip = normalise_nip(raw_nip)
+    name = validation.person_name(name)
     employee = db.session.scalar(sa.select(Employee).where(Employee.nip == nip))
     unit = employee.unit if employee is not None else _admin_unit(unit_code)
     problems = password_problems(password, nip=nip, name=name, unit=unit)

@@ -4,13 +4,14 @@ Nobody is ever deleted: a person's responses and audit entries keep pointing at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
+from .. import validation
 from ..extensions import db
-from ..models import JENIS, Employee, Unit
+from ..models import Employee, Unit
 from ..nip import nip_digits
 from . import accounts, audit, paging
 
@@ -20,11 +21,13 @@ ROLE_FIELDS = ("is_hr", "hr_unit_id", "is_admin", "active")
 
 
 class EmployeeRefused(ValueError):
-    """A change the rules forbid; `reason` is a key the view turns into a message."""
+    """A change the rules forbid; `reason` is a key the view turns into a message, `field`
+    the EmployeeChanges field it is about (None: the whole change)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, field: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.field = field
 
 
 def search(query: str, page: int = 1, page_size: int = PAGE_SIZE) -> Pagination:
@@ -58,38 +61,33 @@ class EmployeeChanges:
     active: bool = True
 
 
-def _unit(unit_id: int | None) -> Unit:
+def _unit(unit_id: int | None, field: str) -> Unit:
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None:
-        raise EmployeeRefused("unknown_unit")
+        raise EmployeeRefused("unknown_unit", field)
     return unit
 
 
 def update(person: Employee, changes: EmployeeChanges, *, actor: Employee) -> None:
-    """Apply an admin's edit, all checked before anything changes; audited with before/after."""
-    name = changes.name.strip()
-    if not name:
-        raise EmployeeRefused("name_required")
-    unit = _unit(changes.unit_id)
+    """Apply an admin's edit, all checked before anything changes; audited with before/after.
+
+    The person's fields pass the rules the roster import applies (module validation), which
+    raise validation.Invalid naming the field: refused, never cut short to fit."""
+    fields = validation.clean(asdict(changes), validation.EMPLOYEE_RULES)
+    unit = _unit(changes.unit_id, "unit_id")
     if unit.id != person.unit_id and not unit.active:
-        raise EmployeeRefused("inactive_unit")
-    hr_unit = _unit(changes.hr_unit_id) if changes.is_hr and changes.hr_unit_id else unit
-    if changes.jenis not in JENIS:
-        raise EmployeeRefused("jenis")
-    email = (changes.email or "").strip() or None
-    if email is not None and ("@" not in email or len(email) > 254):
-        raise EmployeeRefused("email")
+        raise EmployeeRefused("inactive_unit", "unit_id")
+    hr_unit = (
+        _unit(changes.hr_unit_id, "hr_unit_id") if changes.is_hr and changes.hr_unit_id else unit
+    )
     if person.id == actor.id and not changes.is_admin:
-        raise EmployeeRefused("own_admin")
+        raise EmployeeRefused("own_admin", "is_admin")
     if person.id == actor.id and not changes.active:
-        raise EmployeeRefused("own_active")
+        raise EmployeeRefused("own_active", "active")
     before = _snapshot(person)
-    person.name = name[:200]
+    for name, value in fields.items():
+        setattr(person, name, value)
     person.unit_id = unit.id
-    person.jabatan = changes.jabatan.strip()[:200]
-    person.golongan = changes.golongan.strip()[:20]
-    person.jenis = changes.jenis
-    person.email = email
     person.is_hr = changes.is_hr
     person.hr_unit_id = hr_unit.id if changes.is_hr else None
     person.is_admin = changes.is_admin

@@ -28,6 +28,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
+from .. import validation
 from ..extensions import db
 from ..files import open_private, private_dir
 from ..models import Employee, Unit, utcnow
@@ -161,6 +162,40 @@ class _Columns:
 # --- units -----------------------------------------------------------------------------------
 
 
+def _parent_code(value: Any) -> str | None:
+    """A parent's code follows the code rule; empty means a root."""
+    return validation.unit_code(value) if value else None
+
+
+def _check_cells(
+    number: int,
+    values: tuple,
+    cols: _Columns,
+    errors: list[RowError],
+    rules: dict[str, validation.Rule],
+) -> dict[str, Any]:
+    """Each column's cell through the field rule the web forms use (module validation); a
+    refused cell becomes an error of its row and column and reads as None."""
+    checked: dict[str, Any] = {}
+    for column, rule in rules.items():
+        try:
+            checked[column] = rule(_text(cols.get(values, column)))
+        except validation.Missing:
+            errors.append(RowError(number, cols.letter(column), str(MSG_REQUIRED)))
+            checked[column] = None
+        except validation.Invalid as exc:
+            errors.append(RowError(number, cols.letter(column), str(exc)))
+            checked[column] = None
+    return checked
+
+
+UNIT_CELLS: dict[str, validation.Rule] = {
+    "Kode Unit": validation.unit_code,
+    "Nama Unit": validation.unit_name,
+    "Kode Induk": _parent_code,
+}
+
+
 def plan_units(source: str | IO[bytes], progress: Progress | None = None) -> Plan:
     sheet = open_sheet(source, UNIT_COLUMNS)
     cols = _Columns(sheet.headers)
@@ -171,14 +206,10 @@ def plan_units(source: str | IO[bytes], progress: Progress | None = None) -> Pla
     wanted: list[tuple[int, str, str, str | None]] = []
     for number, values in sheet.rows:
         plan.rows += 1
-        code = _text(cols.get(values, "Kode Unit"))
-        name = _text(cols.get(values, "Nama Unit"))
-        parent = _text(cols.get(values, "Kode Induk")) or None
-        if not code:
-            plan.errors.append(RowError(number, cols.letter("Kode Unit"), str(MSG_REQUIRED)))
+        checked = _check_cells(number, values, cols, plan.errors, UNIT_CELLS)
+        code, name, parent = checked["Kode Unit"], checked["Nama Unit"], checked["Kode Induk"]
+        if code is None:
             continue
-        if not name:
-            plan.errors.append(RowError(number, cols.letter("Nama Unit"), str(MSG_REQUIRED)))
         if code in seen:
             plan.errors.append(
                 RowError(
@@ -265,7 +296,15 @@ def apply_units(plan: Plan, actor: Employee | None) -> dict[str, int]:
 
 # The columns of a checked employee row, in the order they are spilled.
 FIELDS = ("nip", "name", "unit_id", "jabatan", "golongan", "jenis", "email", "is_hr", "is_admin")
-LIMITS = {"Nama": 200, "Jabatan": 200, "Golongan": 20}
+# The person's cells and the rules the admin's edit form applies to the same fields.
+PERSON_CELLS: dict[str, validation.Rule] = {
+    "Nama": validation.person_name,
+    "Kode Unit": validation.unit_code,
+    "Jabatan": validation.jabatan,
+    "Golongan": validation.golongan,
+    "Jenis": validation.jenis,
+    "Email": validation.email,
+}
 
 
 def _compared(has_email: bool, has_roles: bool) -> tuple[str, ...]:
@@ -348,28 +387,12 @@ def plan_employees(
                 error("NIP", MSG_DUPLICATE_NIP, row=seen[key])
             else:
                 seen[key] = number
-        text = {}
-        for column in ("Nama", "Jabatan", "Golongan"):
-            text[column] = _text(cols.get(values, column))
-            if len(text[column]) > LIMITS[column]:
-                error(column, MSG_TOO_LONG, n=LIMITS[column])
-        if not text["Nama"]:
-            error("Nama", MSG_REQUIRED)
-        unit_code = _text(cols.get(values, "Kode Unit"))
-        if not unit_code:
-            error("Kode Unit", MSG_REQUIRED)
-        elif unit_code not in units:
+        cells = _check_cells(number, values, cols, plan.errors, PERSON_CELLS)
+        unit_code = cells["Kode Unit"]  # None: refused above
+        if unit_code is not None and unit_code not in units:
             error("Kode Unit", MSG_UNKNOWN_UNIT, code=unit_code)
-        elif not units[unit_code][1]:
+        elif unit_code is not None and not units[unit_code][1]:
             error("Kode Unit", MSG_INACTIVE_UNIT, code=unit_code)
-        jenis = _text(cols.get(values, "Jenis")).upper()
-        if not jenis:
-            error("Jenis", MSG_REQUIRED)
-        elif jenis not in ("PNS", "PPPK"):
-            error("Jenis", MSG_JENIS)
-        email = _text(cols.get(values, "Email")) or None
-        if email and ("@" not in email or len(email) > 254 or " " in email):
-            error("Email", MSG_EMAIL)
         roles: set[str] = set()
         for word in filter(
             None, (w.strip().lower() for w in _text(cols.get(values, "Peran")).split(","))
@@ -391,12 +414,12 @@ def plan_employees(
             continue
         record = {
             "nip": nip,
-            "name": text["Nama"],
+            "name": cells["Nama"],
             "unit_id": units[unit_code][0],
-            "jabatan": text["Jabatan"],
-            "golongan": text["Golongan"],
-            "jenis": jenis,
-            "email": email,
+            "jabatan": cells["Jabatan"],
+            "golongan": cells["Golongan"],
+            "jenis": cells["Jenis"],
+            "email": cells["Email"],
             "is_hr": "hr" in roles,
             "is_admin": "admin" in roles,
         }
@@ -570,10 +593,7 @@ MSG_NIP_NUMBER = _l(
 MSG_NIP_LENGTH = _l("A NIP has 18 digits; this one has %(n)d.")
 MSG_DUPLICATE_NIP = _l("This NIP already appears in row %(row)d.")
 MSG_INACTIVE_UNIT = _l("Unit %(code)s is inactive.")
-MSG_TOO_LONG = _l("At most %(n)d characters.")
 MSG_OWN_ADMIN = _l("You cannot take away your own admin role.")
-MSG_JENIS = _l("Jenis must be PNS or PPPK.")
-MSG_EMAIL = _l("This is not an e-mail address.")
 MSG_ROLE = _l("Unknown role %(role)s; use pegawai, hr or admin.")
 
 

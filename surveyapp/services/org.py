@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .. import validation
 from ..extensions import db
 from ..models import Employee, Unit
 from . import audit
@@ -60,11 +61,13 @@ PATH_LIMIT = 400  # Unit.path is a String(400)
 
 
 class UnitRefused(ValueError):
-    """A unit change the rules forbid; `reason` is a key the view turns into a message."""
+    """A unit change the rules forbid; `reason` is a key the view turns into a message,
+    `field` the value it is about ("code", "parent"; None: the whole change)."""
 
-    def __init__(self, reason: str, **values):
+    def __init__(self, reason: str, field: str | None = None, **values):
         super().__init__(reason)
         self.reason = reason
+        self.field = field
         self.values = values
 
 
@@ -74,27 +77,22 @@ def _parent(parent_id: int | None) -> Unit | None:
         return None
     parent = db.session.get(Unit, parent_id)
     if parent is None:
-        raise UnitRefused("unknown_parent")
+        raise UnitRefused("unknown_parent", "parent")
     return parent
 
 
-def _clean(code: str | None, name: str | None) -> tuple[str, str]:
-    code = (code or "").strip()
-    name = (name or "").strip()
-    if not code or not name:
-        raise UnitRefused("required")
-    if len(code) > 40 or len(name) > 200:
-        raise UnitRefused("too_long")
-    return code, name
+UNIT_RULES = {"code": validation.unit_code, "name": validation.unit_name}
 
 
 def create_unit(code: str, name: str, parent_id: int | None, *, actor: Employee) -> Unit:
-    code, name = _clean(code, name)
+    """A new unit; its code and name pass the rules of the unit import (validation.Invalid)."""
+    checked = validation.clean({"code": code, "name": name}, UNIT_RULES)
+    code, name = checked["code"], checked["name"]
     parent = _parent(parent_id)
     if parent is not None and not parent.active:
-        raise UnitRefused("inactive_parent")
+        raise UnitRefused("inactive_parent", "parent")
     if db.session.scalar(sa.select(Unit.id).where(Unit.code == code)) is not None:
-        raise UnitRefused("code_taken")
+        raise UnitRefused("code_taken", "code")
     unit = add_unit(code, name, parent)
     audit.record(
         "unit_created",
@@ -108,12 +106,12 @@ def create_unit(code: str, name: str, parent_id: int | None, *, actor: Employee)
 
 def update_unit(unit: Unit, *, name: str, parent_id: int | None, actor: Employee) -> None:
     """Rename and, when the parent changes, move the unit with its whole subtree."""
-    _code, name = _clean(unit.code, name)
+    name = validation.clean({"name": name}, {"name": validation.unit_name})["name"]
     parent = _parent(parent_id)
     before = {"name": unit.name, "parent": unit.parent.code if unit.parent else None}
     if (parent.id if parent else None) != unit.parent_id:
         if parent is not None and not parent.active:
-            raise UnitRefused("inactive_parent")
+            raise UnitRefused("inactive_parent", "parent")
         move_unit(unit, parent)
     unit.name = name
     after = {"name": unit.name, "parent": parent.code if parent else None}
@@ -164,14 +162,14 @@ def move_unit(unit: Unit, new_parent: Unit | None) -> None:
     """Re-hang a unit and its whole subtree under another parent: one UPDATE for all paths.
     Refuses a parent inside the unit's own subtree (a cycle) and a tree deeper than a path holds."""
     if new_parent is not None and new_parent.path.startswith(unit.path):
-        raise UnitRefused("cycle")
+        raise UnitRefused("cycle", "parent")
     old_path, old_depth = unit.path, unit.depth
     new_path = (new_parent.path if new_parent is not None else "/") + f"{unit.id}/"
     longest = db.session.scalar(
         sa.select(sa.func.max(sa.func.length(Unit.path))).where(in_subtree(Unit.path, old_path))
     )
     if (longest or len(old_path)) - len(old_path) + len(new_path) > PATH_LIMIT:
-        raise UnitRefused("too_deep")
+        raise UnitRefused("too_deep", "parent")
     unit.parent = new_parent
     db.session.flush()
     place(unit)

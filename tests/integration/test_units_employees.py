@@ -38,12 +38,21 @@ def test_create_unit_under_a_parent_sets_path_and_audits(admin_client, org, sess
     assert entry.actor_id == org.admin.id and entry.after["parent"] == "DINAS-A"
 
 
+def _field_error(page: str, field: str) -> str:
+    """The error shown next to a field by the `field` macro (empty when there is none)."""
+    marker = f'<p class="field-error" id="{field}-error">'
+    return page.split(marker)[1].split("</p>")[0] if marker in page else ""
+
+
 def test_create_unit_refuses_a_taken_code_and_a_forged_parent(admin_client, org, session):
     before = _units(session)
     taken = admin_client.post("/admin/units", data={"code": "DINAS-A", "name": "Lagi"})
-    assert "Kode unit ini sudah dipakai." in admin_client.get(taken.headers["Location"]).text
+    assert taken.status_code == 422
+    assert _field_error(taken.text, "code") == "Kode unit ini sudah dipakai."
+    assert 'value="Lagi"' in taken.text  # what was typed is kept
     forged = admin_client.post("/admin/units", data={"code": "NEW", "name": "N", "parent": 99999})
-    assert "Unit induk yang dipilih tidak ada." in admin_client.get(forged.headers["Location"]).text
+    assert forged.status_code == 422
+    assert _field_error(forged.text, "parent") == "Unit induk yang dipilih tidak ada."
     assert _units(session) == before
     assert not _audit(session, "unit_created")
 
@@ -63,7 +72,8 @@ def test_move_with_a_forged_parent_is_refused_not_made_a_root(admin_client, org,
     reply = admin_client.post(
         f"/admin/units/{org.dinas_a.id}", data={"name": "Dinas A", "parent": 99999}
     )
-    assert "Unit induk yang dipilih tidak ada." in admin_client.get(reply.headers["Location"]).text
+    assert reply.status_code == 422
+    assert _field_error(reply.text, "parent") == "Unit induk yang dipilih tidak ada."
     assert session.get(Unit, org.dinas_a.id).path == path
 
 
@@ -101,12 +111,14 @@ def test_deactivate_an_empty_unit_then_it_cannot_receive_people_or_children(
     child = admin_client.post(
         "/admin/units", data={"code": "ANAK", "name": "Anak", "parent": empty.id}
     )
-    assert "Unit induk tidak aktif" in admin_client.get(child.headers["Location"]).text
+    assert child.status_code == 422 and "Unit induk tidak aktif" in _field_error(
+        child.text, "parent"
+    )
     moved = admin_client.post(
         f"/admin/employees/{org.colleague.id}",
         data={"name": org.colleague.name, "unit": empty.id, "jenis": "PNS", "active": "1"},
     )
-    assert moved.status_code == 422 and "Unit itu tidak aktif" in moved.text
+    assert moved.status_code == 422 and "Unit itu tidak aktif" in _field_error(moved.text, "unit")
     assert session.get(Employee, org.colleague.id).unit_id == org.bidang_a1.id
     assert session.scalar(sa.select(Unit).where(Unit.code == "ANAK")) is None
 

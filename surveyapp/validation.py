@@ -1,0 +1,159 @@
+"""The one place where a person's and a unit's fields are normalised and checked.
+
+The admin's web forms (through `admin.forms.Rule`), the roster import (per row and column)
+and the services all call these functions, so a value the import refuses is refused by the
+edit form with the same words, and nothing is ever cut short to fit a column.
+
+Each rule takes what was typed or read from a cell and returns the value to store, or raises
+`Invalid` (a ValueError) whose text is the message in the current language. A required value
+that is empty raises `Missing`, so that a form can say "field" and a spreadsheet "cell"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from .models import JENIS, Employee, Unit
+
+Rule = Callable[[Any], Any]
+
+# Every limit is the column's own length, so the rules and the schema cannot drift apart.
+NAME_MAX = Employee.name.type.length
+JABATAN_MAX = Employee.jabatan.type.length
+GOLONGAN_MAX = Employee.golongan.type.length
+EMAIL_MAX = Employee.email.type.length
+UNIT_CODE_MAX = Unit.code.type.length
+UNIT_NAME_MAX = Unit.name.type.length
+EMAIL_LOCAL_MAX = 64  # RFC 5321, 4.5.3.1.1
+
+MSG_REQUIRED = _l("This field is required.")
+MSG_TOO_LONG = _l("At most %(n)d characters.")
+MSG_CONTROL = _l("Control characters are not allowed.")
+MSG_EMAIL = _l("This is not an e-mail address.")
+MSG_JENIS = _l("Jenis must be PNS or PPPK.")
+MSG_CODE_SPACE = _l("A unit code has no spaces.")
+
+# An address as people and mail servers use it (RFC 5321 dot-atom local part, a host name
+# with a dot and a top-level domain of letters or punycode), ASCII only: no quoted local
+# parts, IP literals or comments, which no office address needs and filters often mangle.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = rf"(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
+_EMAIL = re.compile(rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@(?P<domain>{_DOMAIN})", re.ASCII)
+
+# Unicode's control characters (category Cc); white space among them is folded before this.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class Invalid(ValueError):
+    """A value a rule refuses. `str()` is the message; `field` names the value when the
+    refusal comes from `clean`, so a caller can show it next to its field."""
+
+    def __init__(self, message: Any, field: str | None = None, **values: Any):
+        super().__init__(message)
+        self.message = message
+        self.values = values
+        self.field = field
+
+    def __str__(self) -> str:
+        text = str(self.message)
+        return text % self.values if self.values else text
+
+
+class Missing(Invalid):
+    """A required value that is empty."""
+
+    def __init__(self, field: str | None = None):
+        super().__init__(MSG_REQUIRED, field)
+
+
+def _text(value: Any, limit: int, *, required: bool) -> str:
+    """Trimmed, every run of white space (tabs, line breaks, no-break spaces) one space; a
+    control character or more than `limit` characters is refused, never cut short."""
+    text = " ".join(("" if value is None else str(value)).split())
+    if not text:
+        if required:
+            raise Missing()
+        return ""
+    if _CONTROL.search(text):
+        raise Invalid(MSG_CONTROL)
+    if len(text) > limit:
+        raise Invalid(MSG_TOO_LONG, n=limit)
+    return text
+
+
+def person_name(value: Any) -> str:
+    return _text(value, NAME_MAX, required=True)
+
+
+def jabatan(value: Any) -> str:
+    return _text(value, JABATAN_MAX, required=False)
+
+
+def golongan(value: Any) -> str:
+    return _text(value, GOLONGAN_MAX, required=False)
+
+
+def jenis(value: Any) -> str:
+    """PNS or PPPK, in any case."""
+    text = "" if value is None else str(value).strip().upper()
+    if not text:
+        raise Missing()
+    if text not in JENIS:
+        raise Invalid(MSG_JENIS)
+    return text
+
+
+def email(value: Any) -> str | None:
+    """None when empty; otherwise one address, without any space, its domain lower-cased
+    (the local part is the mail server's business and is kept as typed)."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    match = _EMAIL.fullmatch(text) if len(text) <= EMAIL_MAX else None
+    if match is None or len(match["local"]) > EMAIL_LOCAL_MAX:
+        raise Invalid(MSG_EMAIL)
+    return f"{match['local']}@{match['domain'].lower()}"
+
+
+def unit_code(value: Any) -> str:
+    """One word of at most UNIT_CODE_MAX characters: a code is matched exactly, so a space in
+    it would make two codes that look alike."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise Missing()
+    if any(c.isspace() for c in text):
+        raise Invalid(MSG_CODE_SPACE)
+    if _CONTROL.search(text):
+        raise Invalid(MSG_CONTROL)
+    if len(text) > UNIT_CODE_MAX:
+        raise Invalid(MSG_TOO_LONG, n=UNIT_CODE_MAX)
+    return text
+
+
+def unit_name(value: Any) -> str:
+    return _text(value, UNIT_NAME_MAX, required=True)
+
+
+EMPLOYEE_RULES: dict[str, Rule] = {
+    "name": person_name,
+    "jabatan": jabatan,
+    "golongan": golongan,
+    "jenis": jenis,
+    "email": email,
+}
+
+
+def clean(values: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """Each value through its rule; the first refusal raises, naming its field."""
+    cleaned = {}
+    for name, rule in rules.items():
+        try:
+            cleaned[name] = rule(values.get(name))
+        except Invalid as exc:
+            exc.field = name
+            raise
+    return cleaned
