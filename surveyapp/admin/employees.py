@@ -3,7 +3,6 @@ activation code. People are never deleted."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +14,7 @@ from ..extensions import db
 from ..models import Employee, Unit
 from ..parsing import page_arg
 from ..services import employees as service
+from ..services import org
 from . import bp
 from .forms import EmployeeForm, refuse
 
@@ -32,7 +32,7 @@ def _employee(employee_id: int) -> Employee:
 
 
 def _units() -> list[Unit]:
-    return list(db.session.scalars(sa.select(Unit).order_by(Unit.path)))
+    return org.all_units()
 
 
 @bp.get("/employees")

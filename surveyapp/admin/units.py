@@ -3,7 +3,6 @@ deleted, since rosters and responses of past periods point at them."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +11,7 @@ from .. import validation
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
-from ..models import Employee, Unit
+from ..models import Unit
 from ..services import org
 from . import bp
 from .forms import UnitForm, UnitUpdateForm, refuse
@@ -46,22 +45,11 @@ def _unit(unit_id: int) -> Unit:
     return db.get_or_404(Unit, unit_id)
 
 
-def _people_per_unit() -> dict[int, int]:
-    """Active employees directly in each unit, one GROUP BY for the whole tree."""
-    return dict(
-        db.session.execute(
-            sa.select(Employee.unit_id, sa.func.count(Employee.id))
-            .where(Employee.active.is_(True))
-            .group_by(Employee.unit_id)
-        ).all()
-    )
-
-
 def _tree_page(form: UnitForm) -> str:
-    tree = db.session.scalars(sa.select(Unit).order_by(Unit.path)).all()
+    tree = org.all_units()
     form.offer(u for u in tree if u.active)
     return render_template(
-        "admin/units/tree.html", units=tree, people=_people_per_unit(), form=form
+        "admin/units/tree.html", units=tree, people=org.people_per_unit(), form=form
     )
 
 
@@ -95,18 +83,9 @@ def unit_create():
 
 
 def _detail_page(unit: Unit, form: UnitUpdateForm) -> str:
-    # Possible new parents: every active unit outside the unit's own subtree.
-    form.offer(
-        db.session.scalars(
-            sa.select(Unit)
-            .where(Unit.active.is_(True), sa.not_(org.in_subtree(Unit.path, unit.path)))
-            .order_by(Unit.path)
-        )
-    )
-    children = db.session.scalars(
-        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)
-    ).all()
-    people = _people_per_unit().get(unit.id, 0)
+    form.offer(org.possible_parents(unit))
+    children = org.children_of(unit)
+    people = org.people_per_unit().get(unit.id, 0)
     return render_template(
         "admin/units/detail.html", unit=unit, form=form, children=children, people=people
     )

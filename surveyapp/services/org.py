@@ -184,3 +184,36 @@ def move_unit(unit: Unit, new_parent: Unit | None) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire_all()
+
+
+def all_units() -> list[Unit]:
+    """Every unit, active or not, in tree order."""
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.path)))
+
+
+def people_per_unit() -> dict[int, int]:
+    """Active employees placed directly in each unit: one GROUP BY for the whole tree."""
+    return dict(
+        db.session.execute(
+            sa.select(Employee.unit_id, sa.func.count(Employee.id))
+            .where(Employee.active.is_(True))
+            .group_by(Employee.unit_id)
+        ).all()
+    )
+
+
+def possible_parents(unit: Unit) -> list[Unit]:
+    """Where a unit may move: every active unit outside its own subtree (no cycles)."""
+    return list(
+        db.session.scalars(
+            sa.select(Unit)
+            .where(Unit.active.is_(True), sa.not_(in_subtree(Unit.path, unit.path)))
+            .order_by(Unit.path)
+        )
+    )
+
+
+def children_of(unit: Unit) -> list[Unit]:
+    return list(
+        db.session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
+    )
