@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -84,6 +85,7 @@ def report(bench: str, figures: list[Figure], **context: Any) -> Path:
         "bench": bench,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "python": sys.version.split()[0],
+        "load_average": [round(x, 2) for x in os.getloadavg()],  # how busy the machine was
         **context,
         "figures": [f.as_json() for f in figures],
     }
