@@ -221,18 +221,14 @@ def results_verify(period_code: str) -> None:
 def worker(burst: bool) -> None:
     """Run background jobs from Redis (needs SURVEYAPP_REDIS_URL); start as many as you like."""
     from flask import current_app
-    from redis import Redis
-    from rq import Worker
 
-    from .services import exports, jobs  # noqa: F401  (registers the job kinds)
+    from .worker import work
 
-    url = current_app.config.get("REDIS_URL")
-    if not url:
+    if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(
             "SURVEYAPP_REDIS_URL is not set: without it jobs run inside the web app itself."
         )
-    jobs._rq_app = current_app._get_current_object()
-    Worker([current_app.config["JOBS_QUEUE"]], connection=Redis.from_url(url)).work(burst=burst)
+    work(current_app._get_current_object(), burst=burst)
 
 
 @click.command("jobs-cleanup")

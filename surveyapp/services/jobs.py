@@ -195,7 +195,12 @@ class ThreadEngine:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="surveyapp-job")
 
     def dispatch(self, app: Flask, job: Job) -> None:
-        self.pool.submit(_run_in_app, app, job.id)
+        self.pool.submit(run_in_app, app, job.id)
+
+
+# What an RQ worker runs, by the dotted path RQ keeps in Redis (surveyapp/worker.py imports
+# this module, so the path is named here rather than the function imported).
+RQ_ENTRY = "surveyapp.worker.rq_entry"
 
 
 class RQEngine:
@@ -208,28 +213,16 @@ class RQEngine:
         self.queue = Queue(queue, connection=Redis.from_url(url))
 
     def dispatch(self, app: Flask, job: Job) -> None:
-        self.queue.enqueue(rq_entry, job.id, job_timeout=3 * 3600, result_ttl=0)
+        self.queue.enqueue(RQ_ENTRY, job.id, job_timeout=3 * 3600, result_ttl=0)
 
 
-def _run_in_app(app: Flask, job_id: str) -> None:
+def run_in_app(app: Flask, job_id: str) -> None:
+    """Run a job in a context of its own: a pool thread, or an RQ worker (surveyapp/worker.py)."""
     with app.app_context():
         try:
             run_job(app, job_id)
         finally:
             db.session.remove()
-
-
-_rq_app: Flask | None = None
-
-
-def rq_entry(job_id: str) -> None:
-    """What an RQ worker runs: the app is built once per worker process."""
-    global _rq_app
-    if _rq_app is None:
-        from .. import create_app
-
-        _rq_app = create_app()
-    _run_in_app(_rq_app, job_id)
 
 
 def engine(app: Flask):

@@ -234,14 +234,26 @@ def test_thread_pool_runs_the_export_in_the_background(committed):
     assert state == "done"
 
 
+def test_rq_queues_the_worker_entry_by_a_path_that_resolves():
+    """RQ keeps the function as a dotted path in Redis: it must name surveyapp/worker.py."""
+    from rq.utils import import_attribute
+
+    from surveyapp import worker
+
+    assert jobs.RQ_ENTRY == "surveyapp.worker.rq_entry"
+    assert import_attribute(jobs.RQ_ENTRY) is worker.rq_entry
+
+
 @pytest.mark.no_transaction
-def test_rq_worker_runs_the_export(committed):
+def test_rq_worker_runs_the_export(committed, monkeypatch):
     redis = pytest.importorskip("redis")
     try:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.RedisError:
         pytest.skip("Redis is not answering at 127.0.0.1:6379")
     from rq import Queue, SimpleWorker
+
+    from surveyapp import worker
 
     queue_name = "surveyapp-test-" + uuid.uuid4().hex[:8]
     application = committed(
@@ -257,7 +269,7 @@ def test_rq_worker_runs_the_export(committed):
             again, created = jobs.start("workbook", owner, params)  # a second click
             assert again.id == job.id and not created
             job_id = job.id
-        jobs._rq_app = application
+        monkeypatch.setattr(worker, "_app", application)  # what `flask worker` hands over
         SimpleWorker([Queue(queue_name, connection=connection)], connection=connection).work(
             burst=True
         )
@@ -265,8 +277,26 @@ def test_rq_worker_runs_the_export(committed):
             done = db.session.get(Job, job_id)
             assert done.state == "done" and jobs.result_file(done) is not None
     finally:
-        jobs._rq_app = None
         Queue(queue_name, connection=connection).delete(delete_jobs=True)
+
+
+def test_flask_worker_needs_redis_and_runs_its_jobs_in_its_own_app(app, runner, monkeypatch):
+    redis = pytest.importorskip("redis")
+    from surveyapp import worker
+
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    refused = runner.invoke(args=["worker", "--burst"])
+    assert refused.exit_code != 0 and "SURVEYAPP_REDIS_URL is not set" in refused.output
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not answering at 127.0.0.1:6379")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/14")
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", "surveyapp-test-" + uuid.uuid4().hex[:8])
+    burst = runner.invoke(args=["worker", "--burst"])  # an empty queue: stops at once
+    assert burst.exit_code == 0, burst.output
+    assert worker._app is app
 
 
 def _hr_export(client, period, kind: str = "report.xlsx") -> str:
