@@ -17,7 +17,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,22 +59,19 @@ class Kind:
     may_open: Callable[[Employee, Job], bool] | None = None
 
 
-KINDS: dict[str, Kind] = {}
+def register_kinds(app: Flask, kinds: Mapping[str, Kind]) -> None:
+    """Add `kinds` to the jobs `app` can start and run. create_app hands it the one table
+    (services/exports.KINDS), so a web process and an RQ worker know the same kinds, and
+    nothing depends on which module happened to be imported first."""
+    _state(app).setdefault("kinds", {}).update(kinds)
 
 
-def job_kind(
-    name: str,
-    *,
-    read_only: bool = False,
-    may_open: Callable[[Employee, Job], bool] | None = None,
-):
-    """Register `run(ctx, **params) -> Output` as the job kind `name`."""
+def kinds(app: Flask) -> Mapping[str, Kind]:
+    return _state(app).get("kinds", {})
 
-    def register(fn):
-        KINDS[name] = Kind(fn, read_only, may_open)
-        return fn
 
-    return register
+def _state(app: Flask) -> dict:
+    return app.extensions.setdefault("surveyapp_jobs", {})
 
 
 class JobFailed(Exception):
@@ -226,7 +223,7 @@ def run_in_app(app: Flask, job_id: str) -> None:
 
 
 def engine(app: Flask):
-    ext = app.extensions.setdefault("surveyapp_jobs", {})
+    ext = _state(app)
     if "engine" not in ext:
         choice = app.config.get("JOBS_ENGINE") or (
             "rq" if app.config.get("REDIS_URL") else "thread"
@@ -260,9 +257,9 @@ def find_active(kind: str, owner: Employee, params: dict) -> Job | None:
 def start(kind: str, owner: Employee, params: dict) -> tuple[Job, bool]:
     """Create and dispatch a job, or return the same request's job that is still running
     (a second click). Commits: the job must exist before a worker looks for it."""
-    if kind not in KINDS:
-        raise KeyError(kind)
     app = current_app._get_current_object()
+    if kind not in kinds(app):
+        raise KeyError(kind)
     runner = engine(app)
     running = find_active(kind, owner, params)
     if running is not None and not _reap_if_dead(app, running):
@@ -291,7 +288,7 @@ def run_job(app: Flask, job_id: str) -> None:
     job = db.session.get(Job, job_id)
     if job is None or job.state != JOB_QUEUED:
         return
-    kind = KINDS[job.kind]
+    kind = kinds(app)[job.kind]
     job.state, job.started_at, job.worker = JOB_RUNNING, utcnow(), worker_identity()
     # Before the commit, while the job's row is loaded: reading it after the commit would
     # begin a transaction with the write lock that a read-only kind then kept to its end.
@@ -421,7 +418,7 @@ def visible_job(user: Employee, job_id: str) -> Job | None:
     job = db.session.get(Job, job_id)
     if job is None or (job.owner_id != user.id and not user.is_admin):
         return None
-    kind = KINDS.get(job.kind)
+    kind = kinds(current_app._get_current_object()).get(job.kind)
     if kind is not None and kind.may_open is not None and not kind.may_open(user, job):
         return None
     return refresh(job)

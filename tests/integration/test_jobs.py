@@ -15,16 +15,16 @@ from openpyxl import load_workbook
 
 from surveyapp import create_app
 from surveyapp.extensions import db
+from surveyapp.jobs.routes import KIND_NAMES
 from surveyapp.models import Job, utcnow
-from surveyapp.services import exports, jobs  # noqa: F401  (registers the export kinds)
-from surveyapp.services.jobs import JobFailed, Output, job_kind
+from surveyapp.services import exports, jobs
+from surveyapp.services.jobs import JobFailed, Kind, Output
 from tests.conftest import create_database, upgrade
 from tests.factories import Builder
 
 SEEN: dict[str, list] = {"progress": [], "runs": []}
 
 
-@job_kind("test_steps")
 def _steps(ctx, total: int, fail_first: bool = False):
     SEEN["runs"].append(ctx.job_id)
     if fail_first and len(SEEN["runs"]) == 1:
@@ -40,6 +40,24 @@ def _steps(ctx, total: int, fail_first: bool = False):
 def _reset_seen():
     SEEN["progress"].clear()
     SEEN["runs"].clear()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _test_kind(app):
+    """A kind of job for these tests only, registered the way create_app registers the
+    real ones, and taken away again."""
+    jobs.register_kinds(app, {"test_steps": Kind(_steps, read_only=False)})
+    yield
+    app.extensions["surveyapp_jobs"]["kinds"].pop("test_steps")
+
+
+def test_create_app_registers_every_kind_and_the_jobs_page_names_each(app):
+    """One table (services/exports.KINDS), registered by create_app: a fresh app knows every
+    kind without any module imported for its side effects, and each has a name to show."""
+    fresh = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert dict(jobs.kinds(fresh)) == exports.KINDS
+    assert set(exports.KINDS) == set(KIND_NAMES)
+    assert exports.KINDS["workbook"].read_only and not exports.KINDS["import_roster"].read_only
 
 
 @pytest.fixture
