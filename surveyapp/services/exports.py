@@ -15,7 +15,7 @@ from .. import excel
 from ..extensions import db
 from ..models import Employee, Job, Period, utcnow
 from ..xlsx_reader import SpreadsheetRejected
-from . import org, periods, reports, results
+from . import imports, org, periods, reports, results
 from .jobs import JobContext, JobFailed, Kind, Output, message_id
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
@@ -97,8 +97,6 @@ def import_preview(
     or hostile file takes time and memory to read (S32). The result (counts, first rows, errors,
     or why the whole file was refused) is the job's private file, read by the preview page and
     deleted with the job's files after 24 hours. A file that cannot be imported is deleted."""
-    from . import imports
-
     path = imports.upload_path(ctx.app, token)
     if not path.exists():
         raise JobFailed(UPLOAD_GONE)
@@ -123,34 +121,27 @@ def import_preview(
 def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bool) -> Output:
     """Apply an uploaded roster that was previewed; the activation codes of new accounts
     become the job's file, downloadable once."""
-    from . import imports
-
     path = imports.upload_path(ctx.app, token)
     if not path.exists():
         raise JobFailed(UPLOAD_GONE)
-    if kind == "units":
-        plan = imports.plan_units(str(path))
-    else:
-        plan = imports.plan_employees(
-            str(path), deactivate_missing=deactivate_missing, actor=ctx.owner
-        )
-    if not plan.ok:
+    done = imports.run_import(
+        str(path),
+        kind,
+        deactivate_missing=deactivate_missing,
+        actor=ctx.owner,
+        # The bar shows the write only: the check was shown by the preview.
+        progress=lambda phase: ctx.progress if phase == "write" else None,
+    )
+    if not done.ok:
         raise JobFailed(FILE_CHANGED)
-    codes = []
-    if kind == "units":
-        imports.apply_units(plan, actor=ctx.owner)
-    else:
-        codes = imports.apply_employees(plan, actor=ctx.owner, progress=ctx.progress)
-    plan.close()
     path.unlink(missing_ok=True)
-    summary = plan.counts()
-    if not len(codes):
-        return Output(summary=summary)
+    if done.codes is None:
+        return Output(summary=done.counts)
     # Only this process's user may read the codes while they wait for their one download.
     with ctx.open_output() as fh:
-        excel.write_activation_codes(codes, fh)
-    codes.close()
-    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)
+        excel.write_activation_codes(done.codes, fh)
+    done.codes.close()
+    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=done.counts)
 
 
 def close_period(ctx: JobContext, period_id: int) -> Output:

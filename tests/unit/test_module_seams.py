@@ -19,11 +19,18 @@ FIRST_IMPORTS = [
     "surveyapp.error_pages",
     "surveyapp.worker",
     "surveyapp.services.jobs",
+    "surveyapp.services.exports",
+    "surveyapp.services.imports",
+    "surveyapp.services.roster_rows",
+    "surveyapp.xlsx_reader",
 ]
 TOP_LEVEL_ONLY = [
     "surveyapp/errors.py",
     "surveyapp/auth/session.py",
     "surveyapp/worker.py",
+    "surveyapp/services/exports.py",
+    "surveyapp/services/imports.py",
+    "surveyapp/services/roster_rows.py",
 ]
 
 
