@@ -307,13 +307,12 @@ def run_job(app: Flask, job_id: str) -> None:
         app.logger.exception("job %s (%s) failed", job_id, job.kind)
         ctx.output_path.unlink(missing_ok=True)
         job = db.session.get(Job, job_id)
-        job.state, job.finished_at = JOB_FAILED, utcnow()
+        job.state = JOB_FAILED
         job.message = message_id(exc.args[0])[:500] if isinstance(exc, JobFailed) else None
         db.session.commit()
         return
     job = db.session.get(Job, job_id)
-    job.state, job.finished_at = JOB_DONE, utcnow()
-    job.expires_at = job.finished_at + KEEP_RESULTS
+    job.state, job.expires_at = JOB_DONE, utcnow() + KEEP_RESULTS
     job.summary = output.summary
     if output.name and ctx.output_path.exists():
         job.result_path, job.result_name = ctx.output_path.name, output.name
@@ -365,8 +364,7 @@ def _reap_if_dead(app: Flask, job: Job) -> bool:
     """Mark a job failed whose worker is gone. True when it was."""
     if not _dead(app, job):
         return False
-    job.state, job.finished_at = JOB_FAILED, utcnow()
-    job.message = None
+    job.state, job.message = JOB_FAILED, None
     db.session.commit()
     return True
 
