@@ -29,6 +29,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_jobs(app)
     from . import errors, i18n, obs, security
 
     errors.register(app)
@@ -93,3 +94,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(jobs_bp, url_prefix="/jobs")
     app.register_blueprint(health_bp)
+
+
+def register_jobs(app: Flask) -> None:
+    """The kinds of background job, registered here and nowhere else: the web app and every
+    RQ worker (which builds its app here too) run the same table."""
+    from .services import exports, jobs
+
+    jobs.register_kinds(app, exports.KINDS)

@@ -221,18 +221,14 @@ def results_verify(period_code: str) -> None:
 def worker(burst: bool) -> None:
     """Run background jobs from Redis (needs SURVEYAPP_REDIS_URL); start as many as you like."""
     from flask import current_app
-    from redis import Redis
-    from rq import Worker
 
-    from .services import exports, jobs  # noqa: F401  (registers the job kinds)
+    from .worker import work
 
-    url = current_app.config.get("REDIS_URL")
-    if not url:
+    if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(
             "SURVEYAPP_REDIS_URL is not set: without it jobs run inside the web app itself."
         )
-    jobs._rq_app = current_app._get_current_object()
-    Worker([current_app.config["JOBS_QUEUE"]], connection=Redis.from_url(url)).work(burst=burst)
+    work(current_app._get_current_object(), burst=burst)
 
 
 @click.command("jobs-cleanup")
@@ -276,45 +272,38 @@ def backup(output: Path) -> None:
 
 def _import(kind: str, path: str, dry_run: bool, **options) -> None:
     """All or nothing: every error as `row N, column C: message` and exit 1, or apply."""
+    from contextlib import ExitStack
+
     from .db_sqlite import deferred_transactions
     from .progress import cli_progress
     from .services import imports
     from .xlsx_reader import SpreadsheetRejected
 
-    planner = imports.plan_units if kind == "units" else imports.plan_employees
+    bars = ExitStack()
+
+    def bar(phase: str):
+        bars.close()  # the bar of the phase before ends first
+        return bars.enter_context(cli_progress(f"import-{kind} ({phase})"))
+
     try:
         # A dry run only reads, like the web preview: without SQLite's write lock (S33). A
         # real import plans and applies under the lock, so it applies what it checked.
-        with (
-            deferred_transactions() if dry_run else nullcontext(),
-            cli_progress(f"import-{kind} (check)") as progress,
-        ):
-            plan = planner(path, progress=progress, **options)
+        with deferred_transactions() if dry_run else nullcontext(), bars:
+            done = imports.run_import(path, kind, dry_run=dry_run, progress=bar, **options)
     except SpreadsheetRejected as exc:
         raise click.ClickException(str(exc)) from None
-    if not plan.ok:
-        for error in plan.errors:
+    if not done.ok:
+        for error in done.errors:
             click.echo(error.line())
-        click.echo(f"{len(plan.errors)} errors; nothing was written.", err=True)
+        click.echo(f"{len(done.errors)} errors; nothing was written.", err=True)
         sys.exit(1)
-    counts = plan.counts()
-    summary = " ".join(f"{k}={v}" for k, v in counts.items() if k != "errors")
+    summary = " ".join(f"{k}={v}" for k, v in done.counts.items() if k != "errors")
     if dry_run:
-        plan.close()
         click.echo(f"dry-run {summary}")
         return
-    codes = []
-    if kind == "units":
-        imports.apply_units(plan, actor=None)
-    else:
-        with cli_progress("import-employees (write)") as progress:
-            codes = imports.apply_employees(plan, actor=None, progress=progress)
-    plan.close()
     db.session.commit()
     click.echo(f"imported {summary}")
-    if len(codes):
-        from pathlib import Path
-
+    if done.codes is not None:
         from flask import current_app
 
         from .excel import write_activation_codes
@@ -324,9 +313,9 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
             Path(current_app.instance_path) / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
         )
         with open_private(target, exclusive=True) as fh:  # 0600 before a code is written
-            write_activation_codes(codes, fh)
-        codes.close()
-        click.echo(f"activation codes for {len(codes)} new accounts: {target}")
+            write_activation_codes(done.codes, fh)
+        done.codes.close()
+        click.echo(f"activation codes for {len(done.codes)} new accounts: {target}")
 
 
 @click.command("import-units")

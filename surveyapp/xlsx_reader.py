@@ -38,6 +38,7 @@ from xml.parsers import expat
 
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
+from openpyxl.utils import get_column_letter
 
 MAX_FILE_BYTES = 15 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
@@ -338,7 +339,7 @@ def _read_strings(archive: zipfile.ZipFile, name: str, deadline: _Deadline) -> _
 # --- the sheet ---------------------------------------------------------------------------------
 
 
-class _Columns(dict):
+class _ColumnNumbers(dict):
     """Column letters to numbers: "A" -> 1, "AB" -> 28; KeyError for what Excel cannot have."""
 
     def __missing__(self, letters: str) -> int:
@@ -382,7 +383,7 @@ class _SheetParser:
     def __init__(self, strings: _Strings | None):
         self.strings = strings
         self.local = _Local()
-        self.letters = _Columns()
+        self.letters = _ColumnNumbers()
         self.rows: list[tuple[int, dict[int, Any]]] = []
         self.width = MAX_COLUMNS
         self.header_done = False
@@ -554,3 +555,45 @@ def open_sheet(
             archive.close()
 
     return Sheet(headers, names, data())
+
+
+# --- reading the rows: what the modules that check them share ---------------------------------
+# (services/roster_rows.py for the roster, services/questionnaire_xlsx.py for a version's items)
+
+MSG_REQUIRED = _l("This cell is required.")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # the column letter, as Excel shows it
+    message: str
+
+    def line(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: empty for an empty cell, 12 rather than 12.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class Columns:
+    """A sheet's columns by header name (any case): the cell of a row, the column's letter."""
+
+    def __init__(self, headers: dict[str, int]):
+        self.headers = headers
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.headers
+
+    def letter(self, name: str) -> str:
+        return get_column_letter(self.headers[name.lower()] + 1)
+
+    def get(self, values: tuple, name: str) -> Any:
+        index = self.headers.get(name.lower())
+        return values[index] if index is not None and index < len(values) else None

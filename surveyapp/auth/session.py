@@ -6,7 +6,7 @@ from flask import flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..errors import render_error, wants_json
+from ..error_pages import render_error, wants_json
 from ..extensions import db, login_manager
 from ..models import Employee
 from ..parsing import MAX_ID, ascii_int

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from ..db_sqlite import write_transaction, writes
 from ..extensions import db
 from ..models import Job
-from ..services import audit, exports, jobs  # noqa: F401  (exports registers the job kinds)
+from ..services import audit, jobs
 from . import bp
 
 KIND_NAMES = {

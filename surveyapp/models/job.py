@@ -1,11 +1,14 @@
-"""Background jobs: long exports and imports that outlive a web request."""
+"""Background jobs: long exports and imports that outlive a web request.
+
+Progress (rows done, total, last sign of life) is not kept here: it changes every half second
+and lives in a small store beside the job (services/jobs.py), never in the database."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -43,8 +46,6 @@ class Job(db.Model):
     params: Mapped[dict] = mapped_column(sa.JSON)
     dedupe_key: Mapped[str] = mapped_column(sa.String(64))
     state: Mapped[str] = mapped_column(sa.String(10), default=JOB_QUEUED)
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int | None] = mapped_column()
     message: Mapped[str | None] = mapped_column(sa.String(500))
     result_path: Mapped[str | None] = mapped_column(sa.String(300))
     result_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -52,21 +53,7 @@ class Job(db.Model):
     worker: Mapped[str | None] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    owner = relationship("Employee")
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE_STATES
-
-    @property
-    def percent(self) -> int | None:
-        if not self.total:
-            return 100 if self.state == JOB_DONE else None
-        return min(100, int(100 * self.done / self.total))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a done job's file
 
     def __repr__(self) -> str:
-        return f"<Job {self.kind} {self.state} {self.done}/{self.total}>"
+        return f"<Job {self.kind} {self.state}>"

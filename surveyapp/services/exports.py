@@ -1,5 +1,6 @@
 """The work that runs as background jobs: the HR workbook, the non-respondent list, a roster
-import and the close of a period.
+import and the close of a period. `KINDS` at the end lists them all; create_app registers
+that table with the job engine (services/jobs.register_kinds).
 
 The scope is checked again when the job runs, with the rights its owner has then."""
 
@@ -14,8 +15,8 @@ from .. import excel
 from ..extensions import db
 from ..models import Employee, Job, Period, utcnow
 from ..xlsx_reader import SpreadsheetRejected
-from . import org, periods, reports, results
-from .jobs import JobContext, JobFailed, Output, job_kind, message_id
+from . import imports, org, periods, reports, results
+from .jobs import JobContext, JobFailed, Kind, Output, message_id
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
 
@@ -53,7 +54,6 @@ def _today():
     return to_user_timezone(utcnow()).date()
 
 
-@job_kind("workbook", read_only=True, may_open=_still_in_scope)
 def workbook(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) -> Output:
     user, period, scope = _period_and_scope(ctx, period_id, unit_id)
     data = reports.workbook_report(period, scope, actor=user, locale=locale)
@@ -65,7 +65,6 @@ def workbook(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) 
     )
 
 
-@job_kind("non_respondents", read_only=True, may_open=_still_in_scope)
 def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) -> Output:
     _user, period, scope = _period_and_scope(ctx, period_id, unit_id)
     total = reports.participation_totals(period, scope)
@@ -91,7 +90,6 @@ def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale
     )
 
 
-@job_kind("import_preview", read_only=True, may_open=_admin_only)
 def import_preview(
     ctx: JobContext, token: str, kind: str, deactivate_missing: bool, locale: str
 ) -> Output:
@@ -99,8 +97,6 @@ def import_preview(
     or hostile file takes time and memory to read (S32). The result (counts, first rows, errors,
     or why the whole file was refused) is the job's private file, read by the preview page and
     deleted with the job's files after 24 hours. A file that cannot be imported is deleted."""
-    from . import imports
-
     path = imports.upload_path(ctx.app, token)
     if not path.exists():
         raise JobFailed(UPLOAD_GONE)
@@ -122,41 +118,32 @@ def import_preview(
     return Output(name="preview.json", summary={"ok": result["ok"], **result.get("counts", {})})
 
 
-@job_kind("import_roster", may_open=_admin_only)
 def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bool) -> Output:
     """Apply an uploaded roster that was previewed; the activation codes of new accounts
     become the job's file, downloadable once."""
-    from . import imports
-
     path = imports.upload_path(ctx.app, token)
     if not path.exists():
         raise JobFailed(UPLOAD_GONE)
-    if kind == "units":
-        plan = imports.plan_units(str(path))
-    else:
-        plan = imports.plan_employees(
-            str(path), deactivate_missing=deactivate_missing, actor=ctx.owner
-        )
-    if not plan.ok:
+    done = imports.run_import(
+        str(path),
+        kind,
+        deactivate_missing=deactivate_missing,
+        actor=ctx.owner,
+        # The bar shows the write only: the check was shown by the preview.
+        progress=lambda phase: ctx.progress if phase == "write" else None,
+    )
+    if not done.ok:
         raise JobFailed(FILE_CHANGED)
-    codes = []
-    if kind == "units":
-        imports.apply_units(plan, actor=ctx.owner)
-    else:
-        codes = imports.apply_employees(plan, actor=ctx.owner, progress=ctx.progress)
-    plan.close()
     path.unlink(missing_ok=True)
-    summary = plan.counts()
-    if not len(codes):
-        return Output(summary=summary)
+    if done.codes is None:
+        return Output(summary=done.counts)
     # Only this process's user may read the codes while they wait for their one download.
     with ctx.open_output() as fh:
-        excel.write_activation_codes(codes, fh)
-    codes.close()
-    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)
+        excel.write_activation_codes(done.codes, fh)
+    done.codes.close()
+    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=done.counts)
 
 
-@job_kind("close_period", may_open=_admin_only)
 def close_period(ctx: JobContext, period_id: int) -> Output:
     """Close a period and compute its results once (services/snapshots): at 100,000 people
     that takes longer than a page should, so it runs here with a progress bar."""
@@ -174,3 +161,15 @@ def close_period(ctx: JobContext, period_id: int) -> Output:
 NOT_OPEN = _l("This period is not open, so it cannot be closed.")
 UPLOAD_GONE = _l("The uploaded file is no longer there; upload it again.")
 FILE_CHANGED = _l("The file no longer passes the checks; upload it again to see why.")
+
+
+# Every kind of job, in one table: its function, whether it only reads (on SQLite it must
+# then not hold the write lock, S33), and who may still open it (S36). create_app registers
+# it, in the web app and in each `flask worker` alike.
+KINDS: dict[str, Kind] = {
+    "workbook": Kind(workbook, read_only=True, may_open=_still_in_scope),
+    "non_respondents": Kind(non_respondents, read_only=True, may_open=_still_in_scope),
+    "import_preview": Kind(import_preview, read_only=True, may_open=_admin_only),
+    "import_roster": Kind(import_roster, read_only=False, may_open=_admin_only),
+    "close_period": Kind(close_period, read_only=False, may_open=_admin_only),
+}

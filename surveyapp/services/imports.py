@@ -1,9 +1,10 @@
 """Roster imports from the personnel spreadsheet: units, then employees.
 
-Checking reads the whole file once and collects every error as (row, column, message); only
-a file without any error is applied, in one transaction, with bulk statements (executemany
-in batches), never the ORM row by row. People missing from a full roster can be deactivated
-on request; nobody is ever deleted.
+Checking reads the whole file once and collects every error as (row, column, message), each
+row checked by services/roster_rows.py; only a file without any error is applied, in one
+transaction, with bulk statements (executemany in batches), never the ORM row by row. People
+missing from a full roster can be deactivated on request; nobody is ever deleted. The command
+line and the import job both go through `run_import`.
 
 Memory does not grow with the file: checked employee rows wait in an anonymous temporary file
 (`_Spill`) between the check and the write, and so do the new accounts' activation codes until
@@ -25,34 +26,19 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from openpyxl.utils import get_column_letter
 
-from .. import validation
 from ..extensions import db
 from ..files import open_private, private_dir
 from ..models import Employee, Unit, utcnow
-from ..nip import InvalidNip, nip_digits, normalise_nip
-from ..xlsx_reader import open_sheet
-from . import accounts, audit, org
+from ..xlsx_reader import Columns, RowError, open_sheet
+from . import accounts, audit, org, roster_rows
+from .roster_rows import Progress
 
 UNIT_COLUMNS = ["Kode Unit", "Nama Unit", "Kode Induk"]
 EMPLOYEE_COLUMNS = ["NIP", "Nama", "Kode Unit", "Jabatan", "Golongan", "Jenis"]
-ROLE_WORDS = {"pegawai": "employee", "employee": "employee", "hr": "hr", "admin": "admin"}
 PREVIEW_ROWS = 20
 PREVIEW_ERRORS = 500  # the preview page lists this many; the command line lists them all
 BATCH = 2000
-Progress = Callable[[int, int | None], None]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str  # the column letter, as Excel shows it
-    message: str
-
-    def line(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
 
 
 class _Spill:
@@ -136,100 +122,15 @@ class Plan:
                 part.close()
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-class _Columns:
-    def __init__(self, headers: dict[str, int]):
-        self.headers = headers
-
-    def has(self, name: str) -> bool:
-        return name.lower() in self.headers
-
-    def letter(self, name: str) -> str:
-        return get_column_letter(self.headers[name.lower()] + 1)
-
-    def get(self, values: tuple, name: str) -> Any:
-        index = self.headers.get(name.lower())
-        return values[index] if index is not None and index < len(values) else None
-
-
 # --- units -----------------------------------------------------------------------------------
-
-
-def _parent_code(value: Any) -> str | None:
-    """A parent's code follows the code rule; empty means a root."""
-    return validation.unit_code(value) if value else None
-
-
-def _check_cells(
-    number: int,
-    values: tuple,
-    cols: _Columns,
-    errors: list[RowError],
-    rules: dict[str, validation.Rule],
-) -> dict[str, Any]:
-    """Each column's cell through the field rule the web forms use (module validation); a
-    refused cell becomes an error of its row and column and reads as None."""
-    checked: dict[str, Any] = {}
-    for column, rule in rules.items():
-        try:
-            checked[column] = rule(_text(cols.get(values, column)))
-        except validation.Missing:
-            errors.append(RowError(number, cols.letter(column), str(MSG_REQUIRED)))
-            checked[column] = None
-        except validation.Invalid as exc:
-            errors.append(RowError(number, cols.letter(column), str(exc)))
-            checked[column] = None
-    return checked
-
-
-UNIT_CELLS: dict[str, validation.Rule] = {
-    "Kode Unit": validation.unit_code,
-    "Nama Unit": validation.unit_name,
-    "Kode Induk": _parent_code,
-}
 
 
 def plan_units(source: str | IO[bytes], progress: Progress | None = None) -> Plan:
     sheet = open_sheet(source, UNIT_COLUMNS)
-    cols = _Columns(sheet.headers)
+    cols = Columns(sheet.headers)
     plan = Plan("units")
     existing = _existing_units()
-    seen: dict[str, int] = {}
-    parent_of: dict[str, str | None] = {code: info[2] for code, info in existing.items()}
-    wanted: list[tuple[int, str, str, str | None]] = []
-    for number, values in sheet.rows:
-        plan.rows += 1
-        checked = _check_cells(number, values, cols, plan.errors, UNIT_CELLS)
-        code, name, parent = checked["Kode Unit"], checked["Nama Unit"], checked["Kode Induk"]
-        if code is None:
-            continue
-        if code in seen:
-            plan.errors.append(
-                RowError(
-                    number, cols.letter("Kode Unit"), str(MSG_DUPLICATE_UNIT) % {"row": seen[code]}
-                )
-            )
-            continue
-        seen[code] = number
-        parent_of[code] = parent
-        wanted.append((number, code, name, parent))
-    known = set(existing) | set(seen)
-    for number, code, _name, parent in wanted:
-        if parent is not None and parent not in known:
-            plan.errors.append(
-                RowError(
-                    number, cols.letter("Kode Induk"), str(MSG_UNKNOWN_UNIT) % {"code": parent}
-                )
-            )
-        elif _in_cycle(code, parent_of):
-            plan.errors.append(RowError(number, cols.letter("Kode Induk"), str(MSG_CYCLE)))
+    wanted = roster_rows.check_units(sheet, cols, plan, existing)
     for number, code, name, parent in wanted:
         row = {"row": number, "code": code, "name": name, "parent": parent}
         if code not in existing:
@@ -253,17 +154,6 @@ def _existing_units() -> dict[str, tuple[int, str, str | None]]:
             )
         ).all()
     }
-
-
-def _in_cycle(code: str, parent_of: dict[str, str | None]) -> bool:
-    seen = {code}
-    current = parent_of.get(code)
-    while current is not None:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = parent_of.get(current)
-    return False
 
 
 def apply_units(plan: Plan, actor: Employee | None) -> dict[str, int]:
@@ -296,15 +186,6 @@ def apply_units(plan: Plan, actor: Employee | None) -> dict[str, int]:
 
 # The columns of a checked employee row, in the order they are spilled.
 FIELDS = ("nip", "name", "unit_id", "jabatan", "golongan", "jenis", "email", "is_hr", "is_admin")
-# The person's cells and the rules the admin's edit form applies to the same fields.
-PERSON_CELLS: dict[str, validation.Rule] = {
-    "Nama": validation.person_name,
-    "Kode Unit": validation.unit_code,
-    "Jabatan": validation.jabatan,
-    "Golongan": validation.golongan,
-    "Jenis": validation.jenis,
-    "Email": validation.email,
-}
 
 
 def _compared(has_email: bool, has_roles: bool) -> tuple[str, ...]:
@@ -341,7 +222,7 @@ def plan_employees(
     The acting admin is protected: the file cannot take away their own admin role, and
     `deactivate_missing` never deactivates them."""
     sheet = open_sheet(source, EMPLOYEE_COLUMNS)
-    cols = _Columns(sheet.headers)
+    cols = Columns(sheet.headers)
     has_email, has_roles = cols.has("Email"), cols.has("Peran")
     compared = _compared(has_email, has_roles)
     plan = Plan(
@@ -356,73 +237,18 @@ def plan_employees(
     }
     existing = _existing_people(compared)
     seen: dict[int, int] = {}
-    for number, values in sheet.rows:
-        plan.rows += 1
-        if progress and plan.rows % 5000 == 0:
-            progress(plan.rows, None)
-        errors_before = len(plan.errors)
-
-        def error(column: str, message, number=number, **values) -> None:
-            plan.errors.append(
-                RowError(
-                    number, cols.letter(column), str(message) % values if values else str(message)
-                )
-            )
-
-        raw_nip = cols.get(values, "NIP")
-        nip = None
-        if isinstance(raw_nip, int | float) and not isinstance(raw_nip, bool):
-            error("NIP", MSG_NIP_NUMBER)
-        elif _text(raw_nip) == "":
-            error("NIP", MSG_REQUIRED)
-        else:
-            try:
-                nip = normalise_nip(_text(raw_nip))
-            except InvalidNip:
-                digits = len(nip_digits(_text(raw_nip)))
-                error("NIP", MSG_NIP_LENGTH, n=digits)
-        if nip is not None:
-            key = int(nip)
-            if key in seen:
-                error("NIP", MSG_DUPLICATE_NIP, row=seen[key])
-            else:
-                seen[key] = number
-        cells = _check_cells(number, values, cols, plan.errors, PERSON_CELLS)
-        unit_code = cells["Kode Unit"]  # None: refused above
-        if unit_code is not None and unit_code not in units:
-            error("Kode Unit", MSG_UNKNOWN_UNIT, code=unit_code)
-        elif unit_code is not None and not units[unit_code][1]:
-            error("Kode Unit", MSG_INACTIVE_UNIT, code=unit_code)
-        roles: set[str] = set()
-        for word in filter(
-            None, (w.strip().lower() for w in _text(cols.get(values, "Peran")).split(","))
-        ):
-            if word not in ROLE_WORDS:
-                error("Peran", MSG_ROLE, role=word)
-            else:
-                roles.add(ROLE_WORDS[word])
-        old = existing.get(int(nip)) if nip is not None else None
-        if (
-            has_roles
-            and actor is not None
-            and old is not None
-            and old[0] == actor.id
-            and "admin" not in roles
-        ):
-            error("Peran", MSG_OWN_ADMIN)
-        if len(plan.errors) > errors_before:
-            continue
-        record = {
-            "nip": nip,
-            "name": cells["Nama"],
-            "unit_id": units[unit_code][0],
-            "jabatan": cells["Jabatan"],
-            "golongan": cells["Golongan"],
-            "jenis": cells["Jenis"],
-            "email": cells["Email"],
-            "is_hr": "hr" in roles,
-            "is_admin": "admin" in roles,
-        }
+    rows = roster_rows.check_employees(
+        sheet,
+        cols,
+        plan,
+        units=units,
+        existing=existing,
+        seen=seen,
+        actor=actor,
+        has_roles=has_roles,
+        progress=progress,
+    )
+    for number, record, old in rows:
         row = tuple(record[f] for f in FIELDS)
         if old is None:
             plan.create.add(row)
@@ -452,6 +278,23 @@ def plan_employees(
     return plan
 
 
+def plan_file(
+    source: str | IO[bytes],
+    kind: str,
+    *,
+    deactivate_missing: bool = False,
+    actor: Employee | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """The plan of a units or an employees file (`kind`); deactivate_missing and actor matter
+    to employees only."""
+    if kind == "units":
+        return plan_units(source, progress)
+    return plan_employees(
+        source, deactivate_missing=deactivate_missing, actor=actor, progress=progress
+    )
+
+
 def preview(
     source: str | IO[bytes],
     kind: str,
@@ -463,12 +306,9 @@ def preview(
     """What the preview page shows, as plain data (the check runs as a job and the page reads
     its result): the counts, the first rows of each kind and the first errors. A file refused
     as a whole raises SpreadsheetRejected."""
-    if kind == "units":
-        plan = plan_units(source, progress)
-    else:
-        plan = plan_employees(
-            source, deactivate_missing=deactivate_missing, actor=actor, progress=progress
-        )
+    plan = plan_file(
+        source, kind, deactivate_missing=deactivate_missing, actor=actor, progress=progress
+    )
     plan.close()  # the preview needs only the counts, the first rows and the errors
     return {
         "ok": plan.ok,
@@ -582,19 +422,58 @@ def activation_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-MSG_REQUIRED = _l("This cell is required.")
-MSG_DUPLICATE_UNIT = _l("This unit code already appears in row %(row)d.")
-MSG_UNKNOWN_UNIT = _l("Unknown unit code %(code)s.")
-MSG_CYCLE = _l("This parent would make the unit its own ancestor (a cycle).")
-MSG_NIP_NUMBER = _l(
-    "The NIP is stored as a number, so Excel has dropped its last digits. Format the NIP "
-    "column as Text and type the NIPs again."
-)
-MSG_NIP_LENGTH = _l("A NIP has 18 digits; this one has %(n)d.")
-MSG_DUPLICATE_NIP = _l("This NIP already appears in row %(row)d.")
-MSG_INACTIVE_UNIT = _l("Unit %(code)s is inactive.")
-MSG_OWN_ADMIN = _l("You cannot take away your own admin role.")
-MSG_ROLE = _l("Unknown role %(role)s; use pegawai, hr or admin.")
+# --- the one way a file is imported ------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    """What run_import did. `codes` holds the new accounts' activation codes (None when there
+    are none); whoever writes them to their one-time workbook closes them."""
+
+    counts: dict[str, int]
+    errors: list[RowError]
+    applied: bool = False
+    codes: Codes | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def run_import(
+    source: str | IO[bytes],
+    kind: str,
+    *,
+    deactivate_missing: bool = False,
+    actor: Employee | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str], Progress | None] | None = None,
+) -> Imported:
+    """Check a units or employees file and, when no row has an error and this is not a dry
+    run, apply it: the path of both `flask import-units|import-employees` and the
+    import_roster job, so the two cannot drift. All or nothing: it flushes and never commits;
+    the caller commits. A file refused as a whole raises SpreadsheetRejected.
+
+    `progress(phase)` is called as each phase starts, "check" then "write" (employees only),
+    and returns the reporter for that phase, or None for none."""
+    phase = progress or (lambda _phase: None)
+    plan = plan_file(
+        source, kind, deactivate_missing=deactivate_missing, actor=actor, progress=phase("check")
+    )
+    try:
+        counts = plan.counts()
+        if not plan.ok or dry_run:
+            return Imported(counts, plan.errors)
+        if kind == "units":
+            apply_units(plan, actor=actor)
+            return Imported(counts, [], applied=True)
+        codes = apply_employees(plan, actor=actor, progress=phase("write"))
+    finally:
+        plan.close()
+    if not len(codes):
+        codes.close()
+        return Imported(counts, [], applied=True)
+    return Imported(counts, [], applied=True, codes=codes)
 
 
 UPLOAD_MAX_AGE = timedelta(hours=24)

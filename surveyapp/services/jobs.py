@@ -17,7 +17,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -59,22 +59,19 @@ class Kind:
     may_open: Callable[[Employee, Job], bool] | None = None
 
 
-KINDS: dict[str, Kind] = {}
+def register_kinds(app: Flask, kinds: Mapping[str, Kind]) -> None:
+    """Add `kinds` to the jobs `app` can start and run. create_app hands it the one table
+    (services/exports.KINDS), so a web process and an RQ worker know the same kinds, and
+    nothing depends on which module happened to be imported first."""
+    _state(app).setdefault("kinds", {}).update(kinds)
 
 
-def job_kind(
-    name: str,
-    *,
-    read_only: bool = False,
-    may_open: Callable[[Employee, Job], bool] | None = None,
-):
-    """Register `run(ctx, **params) -> Output` as the job kind `name`."""
+def kinds(app: Flask) -> Mapping[str, Kind]:
+    return _state(app).get("kinds", {})
 
-    def register(fn):
-        KINDS[name] = Kind(fn, read_only, may_open)
-        return fn
 
-    return register
+def _state(app: Flask) -> dict:
+    return app.extensions.setdefault("surveyapp_jobs", {})
 
 
 class JobFailed(Exception):
@@ -195,7 +192,12 @@ class ThreadEngine:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="surveyapp-job")
 
     def dispatch(self, app: Flask, job: Job) -> None:
-        self.pool.submit(_run_in_app, app, job.id)
+        self.pool.submit(run_in_app, app, job.id)
+
+
+# What an RQ worker runs, by the dotted path RQ keeps in Redis (surveyapp/worker.py imports
+# this module, so the path is named here rather than the function imported).
+RQ_ENTRY = "surveyapp.worker.rq_entry"
 
 
 class RQEngine:
@@ -208,10 +210,11 @@ class RQEngine:
         self.queue = Queue(queue, connection=Redis.from_url(url))
 
     def dispatch(self, app: Flask, job: Job) -> None:
-        self.queue.enqueue(rq_entry, job.id, job_timeout=3 * 3600, result_ttl=0)
+        self.queue.enqueue(RQ_ENTRY, job.id, job_timeout=3 * 3600, result_ttl=0)
 
 
-def _run_in_app(app: Flask, job_id: str) -> None:
+def run_in_app(app: Flask, job_id: str) -> None:
+    """Run a job in a context of its own: a pool thread, or an RQ worker (surveyapp/worker.py)."""
     with app.app_context():
         try:
             run_job(app, job_id)
@@ -219,21 +222,8 @@ def _run_in_app(app: Flask, job_id: str) -> None:
             db.session.remove()
 
 
-_rq_app: Flask | None = None
-
-
-def rq_entry(job_id: str) -> None:
-    """What an RQ worker runs: the app is built once per worker process."""
-    global _rq_app
-    if _rq_app is None:
-        from .. import create_app
-
-        _rq_app = create_app()
-    _run_in_app(_rq_app, job_id)
-
-
 def engine(app: Flask):
-    ext = app.extensions.setdefault("surveyapp_jobs", {})
+    ext = _state(app)
     if "engine" not in ext:
         choice = app.config.get("JOBS_ENGINE") or (
             "rq" if app.config.get("REDIS_URL") else "thread"
@@ -267,9 +257,9 @@ def find_active(kind: str, owner: Employee, params: dict) -> Job | None:
 def start(kind: str, owner: Employee, params: dict) -> tuple[Job, bool]:
     """Create and dispatch a job, or return the same request's job that is still running
     (a second click). Commits: the job must exist before a worker looks for it."""
-    if kind not in KINDS:
-        raise KeyError(kind)
     app = current_app._get_current_object()
+    if kind not in kinds(app):
+        raise KeyError(kind)
     runner = engine(app)
     running = find_active(kind, owner, params)
     if running is not None and not _reap_if_dead(app, running):
@@ -298,7 +288,7 @@ def run_job(app: Flask, job_id: str) -> None:
     job = db.session.get(Job, job_id)
     if job is None or job.state != JOB_QUEUED:
         return
-    kind = KINDS[job.kind]
+    kind = kinds(app)[job.kind]
     job.state, job.started_at, job.worker = JOB_RUNNING, utcnow(), worker_identity()
     # Before the commit, while the job's row is loaded: reading it after the commit would
     # begin a transaction with the write lock that a read-only kind then kept to its end.
@@ -317,13 +307,12 @@ def run_job(app: Flask, job_id: str) -> None:
         app.logger.exception("job %s (%s) failed", job_id, job.kind)
         ctx.output_path.unlink(missing_ok=True)
         job = db.session.get(Job, job_id)
-        job.state, job.finished_at = JOB_FAILED, utcnow()
+        job.state = JOB_FAILED
         job.message = message_id(exc.args[0])[:500] if isinstance(exc, JobFailed) else None
         db.session.commit()
         return
     job = db.session.get(Job, job_id)
-    job.state, job.finished_at = JOB_DONE, utcnow()
-    job.expires_at = job.finished_at + KEEP_RESULTS
+    job.state, job.expires_at = JOB_DONE, utcnow() + KEEP_RESULTS
     job.summary = output.summary
     if output.name and ctx.output_path.exists():
         job.result_path, job.result_name = ctx.output_path.name, output.name
@@ -375,8 +364,7 @@ def _reap_if_dead(app: Flask, job: Job) -> bool:
     """Mark a job failed whose worker is gone. True when it was."""
     if not _dead(app, job):
         return False
-    job.state, job.finished_at = JOB_FAILED, utcnow()
-    job.message = None
+    job.state, job.message = JOB_FAILED, None
     db.session.commit()
     return True
 
@@ -428,7 +416,7 @@ def visible_job(user: Employee, job_id: str) -> Job | None:
     job = db.session.get(Job, job_id)
     if job is None or (job.owner_id != user.id and not user.is_admin):
         return None
-    kind = KINDS.get(job.kind)
+    kind = kinds(current_app._get_current_object()).get(job.kind)
     if kind is not None and kind.may_open is not None and not kind.may_open(user, job):
         return None
     return refresh(job)

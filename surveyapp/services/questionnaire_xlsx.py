@@ -15,9 +15,8 @@ from ..extensions import db
 from ..models import CoreValue, Employee, Item, QuestionnaireVersion
 from ..parsing import ascii_int
 from ..spreadsheet import text_cell
-from ..xlsx_reader import open_sheet
+from ..xlsx_reader import MSG_REQUIRED, Columns, RowError, cell_text, open_sheet
 from . import audit
-from .imports import MSG_REQUIRED, RowError, _Columns, _text
 from .questionnaires import QuestionnaireError, is_frozen, touch
 
 COLUMNS = ["Kode", "Nilai", "Perilaku", "Teks (id)", "Teks (en)", "Terbalik", "Urutan"]
@@ -53,17 +52,17 @@ def import_items(
     if is_frozen(version):
         raise QuestionnaireError("frozen")
     sheet = open_sheet(source, COLUMNS[:4] + ["Terbalik"], seconds=READ_SECONDS)
-    cols = _Columns(sheet.headers)
+    cols = Columns(sheet.headers)
     values = dict(db.session.execute(sa.select(CoreValue.code, CoreValue.id)).all())
     errors: list[RowError] = []
     rows: list[dict] = []
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:
-        code = _text(cols.get(cells, "Kode"))
-        value = _text(cols.get(cells, "Nilai")).upper()
-        behaviour = _text(cols.get(cells, "Perilaku"))
-        text_id = _text(cols.get(cells, "Teks (id)"))
-        reverse = _text(cols.get(cells, "Terbalik")).lower()
+        code = cell_text(cols.get(cells, "Kode"))
+        value = cell_text(cols.get(cells, "Nilai")).upper()
+        behaviour = cell_text(cols.get(cells, "Perilaku"))
+        text_id = cell_text(cols.get(cells, "Teks (id)"))
+        reverse = cell_text(cols.get(cells, "Terbalik")).lower()
         order = _order(cols.get(cells, "Urutan"))
         before = len(errors)
         if not code:
@@ -93,7 +92,7 @@ def import_items(
                 "core_value_id": values[value],
                 "behaviour": int(behaviour),
                 "text_id": text_id[:1000],
-                "text_en": _text(cols.get(cells, "Teks (en)"))[:1000] or None,
+                "text_en": cell_text(cols.get(cells, "Teks (en)"))[:1000] or None,
                 "reverse": reverse in YES,
                 # Urutan when given (rows without one follow, in file order), else file order
                 "position": (order if order is not None else _LAST, len(rows)),
@@ -124,7 +123,7 @@ _LAST = 10**9
 
 def _order(value) -> int | None | bool:
     """The Urutan cell: a whole number, None when empty, False when it is anything else."""
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     order = ascii_int(text, 0, 999_999)  # "²" passes str.isdigit and then int() raises (S37)

@@ -375,3 +375,55 @@ def test_import_writes_in_bulk_not_row_by_row(org, session):
     small = _statements_to_import(org, 20, 0, org.employee)
     large = _statements_to_import(org, 200, 1000, org.colleague)
     assert small == large
+
+
+# --- one way in: the command line and the job both import through run_import ---------------
+
+
+def test_run_import_writes_nothing_on_a_dry_run_or_an_error_and_hands_back_the_codes(org, session):
+    before = _people(session)
+    dry = imports.run_import(xlsx([person()]), "employees", dry_run=True)
+    assert dry.ok and not dry.applied and dry.codes is None and dry.counts["create"] == 1
+    bad = imports.run_import(xlsx([person(), person(NIP_A)]), "employees", actor=org.admin)
+    assert not bad.ok and not bad.applied
+    assert [e.line() for e in bad.errors] == ["row 3, column A: NIP ini sudah ada di baris 2."]
+    assert _people(session) == before
+    phases: list[str] = []
+    done = imports.run_import(
+        xlsx([person()]), "employees", actor=org.admin, progress=phases.append
+    )
+    assert done.applied and phases == ["check", "write"]
+    assert [nip for nip, _name, _code in done.codes] == [NIP_A]
+    done.codes.close()
+    units = imports.run_import(
+        xlsx([["BARU", "Unit Baru", "ROOT"]], header=UNIT_HEADER), "units", actor=org.admin
+    )
+    assert units.applied and units.codes is None and units.counts["create"] == 1
+    session.flush()
+    assert _people(session) == before + 1
+    assert session.scalar(sa.select(Unit).where(Unit.code == "BARU")).parent_id == org.root.id
+
+
+def test_the_command_line_and_the_job_both_import_through_run_import(
+    app, runner, admin_client, org, session, tmp_path, monkeypatch
+):
+    calls = []
+    real = imports.run_import
+
+    def spy(source, kind, **options):
+        calls.append((kind, options.get("dry_run", False)))
+        return real(source, kind, **options)
+
+    monkeypatch.setattr(imports, "run_import", spy)
+    path = xlsx([person()], path=tmp_path / "roster.xlsx")
+    assert runner.invoke(args=["import-employees", str(path), "--dry-run"]).exit_code == 0
+    reply = admin_client.post(
+        "/admin/imports",
+        data={"kind": "employees", "file": (xlsx([person()]), "roster.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    token = reply.text.split("/admin/imports/")[1].split("/commit")[0]
+    admin_client.post(f"/admin/imports/{token}/commit", data={"kind": "employees"})
+    assert calls == [("employees", True), ("employees", False)]
+    assert session.scalar(sa.select(Employee).where(Employee.nip == NIP_A)) is not None

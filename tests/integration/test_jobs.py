@@ -15,16 +15,16 @@ from openpyxl import load_workbook
 
 from surveyapp import create_app
 from surveyapp.extensions import db
+from surveyapp.jobs.routes import KIND_NAMES
 from surveyapp.models import Job, utcnow
-from surveyapp.services import exports, jobs  # noqa: F401  (registers the export kinds)
-from surveyapp.services.jobs import JobFailed, Output, job_kind
+from surveyapp.services import exports, jobs
+from surveyapp.services.jobs import JobFailed, Kind, Output
 from tests.conftest import create_database, upgrade
 from tests.factories import Builder
 
 SEEN: dict[str, list] = {"progress": [], "runs": []}
 
 
-@job_kind("test_steps")
 def _steps(ctx, total: int, fail_first: bool = False):
     SEEN["runs"].append(ctx.job_id)
     if fail_first and len(SEEN["runs"]) == 1:
@@ -40,6 +40,24 @@ def _steps(ctx, total: int, fail_first: bool = False):
 def _reset_seen():
     SEEN["progress"].clear()
     SEEN["runs"].clear()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _test_kind(app):
+    """A kind of job for these tests only, registered the way create_app registers the
+    real ones, and taken away again."""
+    jobs.register_kinds(app, {"test_steps": Kind(_steps, read_only=False)})
+    yield
+    app.extensions["surveyapp_jobs"]["kinds"].pop("test_steps")
+
+
+def test_create_app_registers_every_kind_and_the_jobs_page_names_each(app):
+    """One table (services/exports.KINDS), registered by create_app: a fresh app knows every
+    kind without any module imported for its side effects, and each has a name to show."""
+    fresh = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert dict(jobs.kinds(fresh)) == exports.KINDS
+    assert set(exports.KINDS) == set(KIND_NAMES)
+    assert exports.KINDS["workbook"].read_only and not exports.KINDS["import_roster"].read_only
 
 
 @pytest.fixture
@@ -234,14 +252,26 @@ def test_thread_pool_runs_the_export_in_the_background(committed):
     assert state == "done"
 
 
+def test_rq_queues_the_worker_entry_by_a_path_that_resolves():
+    """RQ keeps the function as a dotted path in Redis: it must name surveyapp/worker.py."""
+    from rq.utils import import_attribute
+
+    from surveyapp import worker
+
+    assert jobs.RQ_ENTRY == "surveyapp.worker.rq_entry"
+    assert import_attribute(jobs.RQ_ENTRY) is worker.rq_entry
+
+
 @pytest.mark.no_transaction
-def test_rq_worker_runs_the_export(committed):
+def test_rq_worker_runs_the_export(committed, monkeypatch):
     redis = pytest.importorskip("redis")
     try:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.RedisError:
         pytest.skip("Redis is not answering at 127.0.0.1:6379")
     from rq import Queue, SimpleWorker
+
+    from surveyapp import worker
 
     queue_name = "surveyapp-test-" + uuid.uuid4().hex[:8]
     application = committed(
@@ -257,7 +287,7 @@ def test_rq_worker_runs_the_export(committed):
             again, created = jobs.start("workbook", owner, params)  # a second click
             assert again.id == job.id and not created
             job_id = job.id
-        jobs._rq_app = application
+        monkeypatch.setattr(worker, "_app", application)  # what `flask worker` hands over
         SimpleWorker([Queue(queue_name, connection=connection)], connection=connection).work(
             burst=True
         )
@@ -265,8 +295,26 @@ def test_rq_worker_runs_the_export(committed):
             done = db.session.get(Job, job_id)
             assert done.state == "done" and jobs.result_file(done) is not None
     finally:
-        jobs._rq_app = None
         Queue(queue_name, connection=connection).delete(delete_jobs=True)
+
+
+def test_flask_worker_needs_redis_and_runs_its_jobs_in_its_own_app(app, runner, monkeypatch):
+    redis = pytest.importorskip("redis")
+    from surveyapp import worker
+
+    monkeypatch.setattr(worker, "_app", None)
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    refused = runner.invoke(args=["worker", "--burst"])
+    assert refused.exit_code != 0 and "SURVEYAPP_REDIS_URL is not set" in refused.output
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not answering at 127.0.0.1:6379")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/14")
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", "surveyapp-test-" + uuid.uuid4().hex[:8])
+    burst = runner.invoke(args=["worker", "--burst"])  # an empty queue: stops at once
+    assert burst.exit_code == 0, burst.output
+    assert worker._app is app
 
 
 def _hr_export(client, period, kind: str = "report.xlsx") -> str:

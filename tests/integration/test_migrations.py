@@ -47,3 +47,30 @@ def test_upgrade_downgrade_upgrade_round_trip(fresh_app):
         items = db.session.scalar(sa.text("SELECT count(*) FROM items"))
     assert count == 7
     assert items >= 21
+
+
+def test_0006_drops_the_job_columns_nothing_read_and_keeps_the_jobs(fresh_app):
+    from surveyapp.models import Job
+    from tests.factories import Builder
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(db.engine).get_columns("jobs")}
+
+    unused = {"done", "total", "heartbeat_at", "finished_at"}
+    with fresh_app.app_context():
+        upgrade()
+        assert not unused & columns()
+        org = Builder(db.session).standard_org()
+        db.session.add(
+            Job(id="j" * 32, kind="workbook", owner_id=org.hr_a.id, params={}, dedupe_key="k")
+        )
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0005")
+        assert unused <= columns()
+        done = db.session.scalar(sa.text("SELECT done FROM jobs"))
+        db.session.remove()
+        upgrade()
+        assert not unused & columns()
+        assert db.session.scalar(sa.text("SELECT kind FROM jobs")) == "workbook"
+    assert done == 0

@@ -29,7 +29,7 @@ def hostile_world(build, org, session):
     session.flush()
     build.response(period, org.employee, submitted=False)
     build.response(period, org.colleague)
-    from surveyapp.services import exports, jobs  # noqa: F401  (the job kinds)
+    from surveyapp.services import jobs
 
     params = {"period_id": period.id, "unit_id": None, "locale": "id"}
     job, _ = jobs.start("non_respondents", org.hr_a, params)
