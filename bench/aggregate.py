@@ -81,7 +81,7 @@ def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> Populated
         Period,
         QuestionnaireVersion,
         Response,
-        ResponseValueSum,
+        ResponseScore,
         Unit,
         utcnow,
     )
@@ -154,7 +154,7 @@ def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> Populated
         session.commit()
         sums_seconds = time.perf_counter() - start
         answers = session.scalar(sa.text("SELECT count(*) FROM answers"))
-        sums = session.scalar(sa.select(sa.func.count()).select_from(ResponseValueSum))
+        sums = session.scalar(sa.select(sa.func.count()).select_from(ResponseScore))
         session.execute(sa.text("ANALYZE"))  # planner statistics, as a live database has
         session.commit()
         print(

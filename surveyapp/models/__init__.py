@@ -21,7 +21,7 @@ from .questionnaire import (
     Questionnaire,
     QuestionnaireVersion,
 )
-from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, ResponseValueSum
+from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, ResponseScore
 from .types import utcnow
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "Response",
-    "ResponseValueSum",
+    "ResponseScore",
     "ResultSnapshot",
     "RosterEntry",
     "Unit",

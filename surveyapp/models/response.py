@@ -65,24 +65,44 @@ class Answer(db.Model):
     item = relationship("Item")
 
 
-class ResponseValueSum(db.Model):
-    """One submitted response's numbers for one core value, written in the submit
-    transaction: the sum of its item scores (reverse keying applied as scoring.item_score
-    does), how many items, and the lowest and highest raw answer (for the quality flags).
+class ResponseScore(db.Model):
+    """One submitted response's numbers, written in the submit transaction: per core value the
+    sum of its item scores (reverse keying applied as scoring.item_score does) and how many
+    items, and the lowest and highest raw answer and how many (for the quality flags).
 
-    Results are computed from these (7 rows a person instead of 28 answers); `flask results
-    verify` recomputes them from the answers. An admin reopening a response removes them.
+    One row a person, so results read 100,000 rows without a GROUP BY instead of 2.8 million
+    answers; `flask results verify` recomputes them from the answers. An admin reopening a
+    response removes its row. The seven values are fixed (scoring.VALUE_CODES); a version that
+    leaves a value out stores 0 items for it.
     """
 
-    __tablename__ = "response_value_sums"
+    __tablename__ = "response_scores"
 
     response_id: Mapped[int] = mapped_column(
         sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
     )
-    core_value_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("core_values.id", ondelete="RESTRICT"), primary_key=True
-    )
-    score_sum: Mapped[int]
-    item_count: Mapped[int]
+    bp_sum: Mapped[int]
+    bp_items: Mapped[int]
+    ak_sum: Mapped[int]
+    ak_items: Mapped[int]
+    ko_sum: Mapped[int]
+    ko_items: Mapped[int]
+    ha_sum: Mapped[int]
+    ha_items: Mapped[int]
+    lo_sum: Mapped[int]
+    lo_items: Mapped[int]
+    ad_sum: Mapped[int]
+    ad_items: Mapped[int]
+    kl_sum: Mapped[int]
+    kl_items: Mapped[int]
     lowest_answer: Mapped[int]
     highest_answer: Mapped[int]
+    answered: Mapped[int]
+
+    @classmethod
+    def sum_of(cls, code: str):
+        return getattr(cls, f"{code.lower()}_sum")
+
+    @classmethod
+    def items_of(cls, code: str):
+        return getattr(cls, f"{code.lower()}_items")

@@ -34,6 +34,7 @@ from ..excel import (
 from ..extensions import db
 from ..i18n import tz_abbreviation
 from ..models import (
+    PERIOD_CLOSED,
     PERIOD_DRAFT,
     RESPONSE_SUBMITTED,
     Employee,
@@ -153,7 +154,12 @@ def participation_rows(
 
 
 def participation_totals(period: Period, scope: Scope) -> results.Tally:
-    """The whole scope counted once (summing unit rows would count nested units twice)."""
+    """The whole scope counted once (summing unit rows would count nested units twice); a
+    closed period's from its snapshot."""
+    if period.state == PERIOD_CLOSED:
+        found = results.published(period).tree.tallies.get(scope.path or results.ORGANISATION)
+        if found is not None:
+            return found
     query = results.roster_with_responses(period, scope.path).add_columns(*results.count_columns())
     return results.Tally(*db.session.execute(query).one())
 

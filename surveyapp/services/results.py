@@ -28,12 +28,13 @@ from ..models import (
     PERIOD_OPEN,
     RESPONSE_SUBMITTED,
     Answer,
+    CoreValue,
     Item,
     Period,
     PeriodUnit,
     QuestionnaireVersion,
     Response,
-    ResponseValueSum,
+    ResponseScore,
     RosterEntry,
 )
 from . import org
@@ -195,42 +196,42 @@ def item_score_sql(scale_sum):
 
 
 def store_value_sums(response_ids) -> None:
-    """Write the per-value sums (ResponseValueSum) of the given submitted responses: a list of
-    ids (in chunks, under SQLite's limit on parameters) or a SELECT of them. One INSERT ...
-    SELECT with a GROUP BY per chunk, in the caller's transaction (the submit's, the seed's)."""
+    """Write the ResponseScore row of each given submitted response: a list of ids (in chunks,
+    under SQLite's limit on parameters) or a SELECT of them. One INSERT ... SELECT with a GROUP
+    BY per chunk, in the caller's transaction (the submit's, the seed's, a backfill's)."""
     if isinstance(response_ids, list | tuple):
         for start in range(0, len(response_ids), 5000):
-            _insert_value_sums(list(response_ids[start : start + 5000]))
+            _insert_scores(list(response_ids[start : start + 5000]))
     else:
-        _insert_value_sums(response_ids)
+        _insert_scores(response_ids)
 
 
-def _insert_value_sums(response_ids) -> None:
-    scale_sum = QuestionnaireVersion.scale_min + QuestionnaireVersion.scale_max
+def _insert_scores(response_ids) -> None:
+    score = item_score_sql(QuestionnaireVersion.scale_min + QuestionnaireVersion.scale_max)
+    columns, values = ["response_id"], [Answer.response_id]
+    for code in scoring.VALUE_CODES:
+        mine = CoreValue.code == code
+        columns += [f"{code.lower()}_sum", f"{code.lower()}_items"]
+        values += [
+            sa.func.sum(sa.case((mine, score), else_=0)),
+            sa.func.count(sa.case((mine, 1))),
+        ]
+    columns += ["lowest_answer", "highest_answer", "answered"]
+    values += [sa.func.min(Answer.value), sa.func.max(Answer.value), sa.func.count()]
     rows = (
-        sa.select(
-            Answer.response_id,
-            Item.core_value_id,
-            sa.func.sum(item_score_sql(scale_sum)),
-            sa.func.count(),
-            sa.func.min(Answer.value),
-            sa.func.max(Answer.value),
-        )
+        sa.select(*values)
         .join(Item, Item.id == Answer.item_id)
+        .join(CoreValue, CoreValue.id == Item.core_value_id)
         .join(QuestionnaireVersion, QuestionnaireVersion.id == Item.version_id)
         .where(Answer.response_id.in_(response_ids))
-        .group_by(Answer.response_id, Item.core_value_id)
+        .group_by(Answer.response_id)
     )
-    columns = ["response_id", "core_value_id", "score_sum", "item_count"]
-    columns += ["lowest_answer", "highest_answer"]
-    db.session.execute(sa.insert(ResponseValueSum).from_select(columns, rows))
+    db.session.execute(sa.insert(ResponseScore).from_select(columns, rows))
 
 
 def forget_value_sums(response_id: int) -> None:
     """A reopened response has no result until it is submitted again."""
-    db.session.execute(
-        sa.delete(ResponseValueSum).where(ResponseValueSum.response_id == response_id)
-    )
+    db.session.execute(sa.delete(ResponseScore).where(ResponseScore.response_id == response_id))
 
 
 FROM_SUMS, FROM_ANSWERS = "sums", "answers"
@@ -240,8 +241,8 @@ def _per_response(period: Period, info: _Version, root_path: str | None, source:
     """One row per submitted response of the subtree: who and where, the lowest and highest
     raw answer and how many, and u_<code> = value total - k * scale_min for each value.
 
-    FROM_SUMS reads the sums stored at submit (7 rows a person); FROM_ANSWERS recomputes them
-    from the raw answers (28 rows a person), for `flask results verify`."""
+    FROM_SUMS reads the row stored at submit (one a person, no GROUP BY); FROM_ANSWERS
+    recomputes it from the raw answers (28 rows a person), for `flask results verify`."""
     rules = info.rules
     keys = (
         Response.id.label("response_id"),
@@ -260,31 +261,24 @@ def _per_response(period: Period, info: _Version, root_path: str | None, source:
             sa.func.count().label("answered"),
             *packing.columns,
         )
-        u = packing.u_columns
+        # Grouped by the primary key alone (the other columns depend on it), so that SQLite
+        # walks the responses in order and needs no sort.
+        return query.group_by(Response.id), packing.u_columns
     else:
         lo = rules.scale_min
-        u_sums = [
-            sa.func.sum(
-                sa.case(
-                    (
-                        ResponseValueSum.core_value_id == info.value_ids[code],
-                        ResponseValueSum.score_sum - ResponseValueSum.item_count * lo,
-                    ),
-                    else_=0,
-                )
-            ).label(f"u_{code}")
-            for code in rules.value_codes
-        ]
         query = (
             sa.select(
                 *keys,
-                sa.func.min(ResponseValueSum.lowest_answer).label("lowest"),
-                sa.func.max(ResponseValueSum.highest_answer).label("highest"),
-                sa.func.sum(ResponseValueSum.item_count).label("answered"),
-                *u_sums,
+                ResponseScore.lowest_answer.label("lowest"),
+                ResponseScore.highest_answer.label("highest"),
+                ResponseScore.answered.label("answered"),
+                *(
+                    (ResponseScore.sum_of(c) - ResponseScore.items_of(c) * lo).label(f"u_{c}")
+                    for c in rules.value_codes
+                ),
             )
-            .select_from(ResponseValueSum)
-            .join(Response, Response.id == ResponseValueSum.response_id)
+            .select_from(ResponseScore)
+            .join(Response, Response.id == ResponseScore.response_id)
             .where(
                 Response.period_id == period.id,
                 Response.state == RESPONSE_SUBMITTED,
@@ -295,9 +289,7 @@ def _per_response(period: Period, info: _Version, root_path: str | None, source:
         def u(sub):
             return {code: sub.c[f"u_{code}"] for code in rules.value_codes}
 
-    # Grouped by the primary key alone (the other columns depend on it), so that SQLite walks
-    # the responses in order and needs no sort.
-    return query.group_by(Response.id), u
+        return query, u
 
 
 # --- people ----------------------------------------------------------------------------------
