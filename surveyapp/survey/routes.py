@@ -130,7 +130,9 @@ def save_page(period_code: str, number: int):
         if values:
             flash(_("Your answers on this page are saved."), "success")
         return redirect(url_for(".page", period_code=period.code, number=number), code=303)
-    empty = [i for i in context["items"] if i.code not in values and i.code not in context["answers"]]
+    empty = [
+        i for i in context["items"] if i.code not in values and i.code not in context["answers"]
+    ]
     if empty and go in ("next", "prev"):  # moving on from a page with gaps is said, not silent
         flash(
             ngettext(

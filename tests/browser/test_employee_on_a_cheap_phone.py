@@ -27,7 +27,8 @@ CONTRAST = """
     return [255, 255, 255];
   }
   function luminance(c) {
-    const [r, g, b] = c.slice(0, 3).map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    const [r, g, b] = c.slice(0, 3).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   }
   const a = luminance(rgb(getComputedStyle(element).color)), b = luminance(background(element));
@@ -79,13 +80,15 @@ def test_page_steps_are_legible_and_say_the_value_and_its_state(phone, live_serv
 
 def test_next_sits_beside_previous_and_every_answer_fits_its_box(phone, live_server, newcomer):
     log_in(phone, live_server, newcomer)
-    _english(phone)
-    for number in range(2, 7):
-        phone.goto(f"{live_server.url}/survey/{OPEN}/page/{number}")
-        previous = phone.get_by_role("button", name="Previous").bounding_box()
-        following = phone.get_by_role("button", name="Next").bounding_box()
-        assert previous["y"] == following["y"], number
-        assert no_horizontal_scroll(phone)
+    for words in (("Sebelumnya", "Berikutnya"), ("Previous", "Next")):
+        if words[0] == "Previous":
+            _english(phone)
+        for number in range(2, 7):
+            phone.goto(f"{live_server.url}/survey/{OPEN}/page/{number}")
+            previous = phone.get_by_role("button", name=words[0]).bounding_box()
+            following = phone.get_by_role("button", name=words[1]).bounding_box()
+            assert previous["y"] == following["y"], (words, number)
+            assert no_horizontal_scroll(phone)
     overflowing = phone.evaluate(
         """() => [...document.querySelectorAll('.scale-point')].filter(label => {
              const box = label.getBoundingClientRect();
@@ -113,7 +116,8 @@ def test_result_chart_is_drawn_for_a_phone_with_named_bands(phone, live_server, 
     # No number sits on a band line, and the unit's bars stand out from the white.
     crossed = chart.evaluate(
         """svg => {
-             const lines = [...svg.querySelectorAll('line.threshold')].map(l => l.getBoundingClientRect().left);
+             const lines = [...svg.querySelectorAll('line.threshold')]
+               .map(l => l.getBoundingClientRect().left);
              return [...svg.querySelectorAll('text.value')].filter(t => {
                const r = t.getBoundingClientRect();
                return lines.some(x => x >= r.left - 2 && x <= r.right + 2);
@@ -207,7 +211,12 @@ def test_no_page_asks_for_a_file_that_is_not_there(phone, live_server, employee)
     missing = []
     phone.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     log_in(phone, live_server, employee)
-    for path in ("/", f"/survey/{OPEN}/page/1", f"/survey/{OPEN}/review", f"/survey/{CLOSED}/result"):
+    for path in (
+        "/",
+        f"/survey/{OPEN}/page/1",
+        f"/survey/{OPEN}/review",
+        f"/survey/{CLOSED}/result",
+    ):
         phone.goto(live_server.url + path)
         assert phone.title().endswith("· BerAKHLAK Penilaian Mandiri"), phone.title()
     phone.wait_for_timeout(300)  # the favicon is fetched after the page

@@ -6,7 +6,6 @@ Every run leaves them in tests/artifacts/pages/<page>-<lang>-<width>.png (git-ig
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, log_in, no_horizontal_scroll
@@ -85,7 +84,9 @@ def test_screenshots_of_the_employee_pages(browser, live_server):
     role = employee_with_a_past_result(live_server)
     folder = ARTIFACTS / "pages"
     folder.mkdir(parents=True, exist_ok=True)
-    contexts = {w: browser.new_context(viewport={"width": w, "height": h}) for w, h in SIZES.items()}
+    contexts = {
+        w: browser.new_context(viewport={"width": w, "height": h}) for w, h in SIZES.items()
+    }
     pages = {w: c.new_page() for w, c in contexts.items()}
     try:
         for page in pages.values():
