@@ -1,10 +1,25 @@
 """Geometry of the server-drawn SVG bar chart; the template draws it, so Jinja escapes every
-label. No JavaScript and no inline styles (the CSP forbids both)."""
+label. No JavaScript and no inline styles (the CSP forbids both).
+
+The server does not know how wide the chart will be (a 360 px phone, a desktop column, an A4
+page), so the chart is drawn for whatever width it gets: across, every position is a
+percentage of that width; down, everything is in CSS pixels. The text is never scaled and
+stays as large as the stylesheet says, on a phone as on paper. Each core value takes a row:
+its name on a line of its own, the bar below it with the number in a column at the right end
+(never on a band line), and the comparison bar (the unit's average, or the previous period)
+under it. Each band line is named at the top, one band per line of text, so that names never
+overlap however narrow the chart is."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+PLOT = 82.0  # % of the width where 100 sits; the numbers take the rest
+BAND_ROW = 18  # px per band name at the top
+ROW = 50  # px per core value: name, bar, comparison bar, gap
+NAME_Y, BAR_Y, BAR_H, COMPARE_Y, COMPARE_H = 14, 20, 14, 36, 6
+AXIS_GAP = 6  # px between the last row and the axis
 
 
 @dataclass(frozen=True)
@@ -12,44 +27,84 @@ class Bar:
     label: str
     value: float | None
     previous: float | None
-    y: float
-    length: float
+    y: float  # top of the row
+    length: float  # % of the width
     previous_length: float | None
+
+    @property
+    def name_y(self) -> float:
+        return self.y + NAME_Y
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + BAR_Y
+
+    @property
+    def value_y(self) -> float:
+        return self.y + BAR_Y + BAR_H - 2
+
+    @property
+    def compare_y(self) -> float:
+        return self.y + COMPARE_Y
+
+
+@dataclass(frozen=True)
+class BandLine:
+    value: float
+    label: str | None  # the band that begins here; None: the template shows the number
+    x: float  # % of the width
+    label_y: float  # baseline of its name
+    top: float  # where the dashed line begins, just above its name
 
 
 @dataclass(frozen=True)
 class BarChart:
-    width: int
     height: int
-    left: int  # where bars start; labels sit to the left of it
-    plot_width: int
+    plot: float  # % of the width where 100 sits
     bar_height: int
+    compare_height: int
+    axis_y: float  # bottom of the plot: grid and band lines end here
     bars: list[Bar]
-    ticks: list[tuple[int, float]]  # (value, x)
-    thresholds: list[tuple[float, float]]  # band lower bounds (value, x)
+    ticks: list[tuple[int, float]]  # (value, x %)
+    thresholds: list[BandLine]
 
-    def x(self, value: float) -> float:
-        return self.left + self.plot_width * max(0.0, min(value, 100.0)) / 100
+    @property
+    def top(self) -> float:
+        return self.bars[0].y if self.bars else self.axis_y
+
+
+def _x(value: float) -> float:
+    return PLOT * max(0.0, min(value, 100.0)) / 100
 
 
 def index_bars(
     rows: Sequence[tuple[str, float | None, float | None]],
-    thresholds: Sequence[float] = (),
-    width: int = 640,
-    left: int = 190,
+    thresholds: Sequence[float | tuple[float, str | None]] = (),
 ) -> BarChart:
-    """Horizontal bars on a 0-100 scale, one per (label, value, previous value)."""
-    bar_height, gap, top = 18, 12, 8
-    plot_width = width - left - 56  # room for the value after the bar
-    row_height = bar_height + gap
-    bars = []
-    for n, (label, value, previous) in enumerate(rows):
-        y = top + n * row_height
-        length = plot_width * max(0.0, min(value, 100.0)) / 100 if value is not None else 0.0
-        prev = plot_width * max(0.0, min(previous, 100.0)) / 100 if previous is not None else None
-        bars.append(Bar(label, value, previous, y, length, prev))
-    height = top + len(rows) * row_height + 24
-    chart = BarChart(width, height, left, plot_width, bar_height, bars, [], [])
-    chart.ticks.extend((t, chart.x(t)) for t in (0, 25, 50, 75, 100))
-    chart.thresholds.extend((t, chart.x(t)) for t in sorted(thresholds) if 0 < t < 100)
-    return chart
+    """Horizontal bars on a 0-100 scale, one per (label, value, comparison value).
+
+    `thresholds` are the lower bounds of the bands, each a number or (number, band name)."""
+    lines = sorted(
+        (t if isinstance(t, tuple) else (t, None) for t in thresholds),
+        key=lambda t: -t[0],
+    )
+    lines = [t for t in lines if 0 < t[0] < 100]
+    bands = [
+        BandLine(value, label, _x(value), BAND_ROW * (n + 1) - 4, BAND_ROW * n + 2)
+        for n, (value, label) in enumerate(lines)
+    ]
+    top = BAND_ROW * len(bands) + 4
+    bars = [
+        Bar(
+            label,
+            value,
+            previous,
+            top + n * ROW,
+            _x(value) if value is not None else 0.0,
+            _x(previous) if previous is not None else None,
+        )
+        for n, (label, value, previous) in enumerate(rows)
+    ]
+    axis_y = top + len(rows) * ROW + AXIS_GAP
+    ticks = [(t, _x(t)) for t in (0, 25, 50, 75, 100)]
+    return BarChart(axis_y + 22, PLOT, BAR_H, COMPARE_H, axis_y, bars, ticks, bands)

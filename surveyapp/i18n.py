@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale, gettext, ngettext, to_user_timezone
 from flask_login import current_user
@@ -81,9 +82,11 @@ def format_number(value: float | None, decimals: int = 2) -> str:
 
 
 def format_percent(fraction: float | None, decimals: int = 1) -> str:
+    """35,0% in Indonesian, 35.0% in English: the sign follows the number without a space."""
     if fraction is None:
         return "–"
-    return format_number(fraction * 100, decimals) + " %"
+    pattern = "#,##0." + "0" * decimals + "%" if decimals else "#,##0%"
+    return babel_format_percent(fraction, format=pattern, locale=current_locale())
 
 
 def days_left(deadline: datetime | None, now: datetime | None = None) -> str:

@@ -56,7 +56,7 @@ class PersonalResult:
     unit_pending: str | None  # why the unit average is not shown yet, while the period is open
     develop: list[Development]
     trend: list[TrendPoint]
-    thresholds: list[float]
+    thresholds: list[tuple[float, str]]  # (lower bound, name) of each band, for the chart
 
 
 def personal_result(period: Period, response: Response, locale: str) -> PersonalResult:
@@ -99,7 +99,7 @@ def personal_result(period: Period, response: Response, locale: str) -> Personal
         else privacy.results_pending_note(period),
         develop=develop,
         trend=_trend(period, response.employee_id, rules, locale, mine),
-        thresholds=[b.lower for b in rules.bands],
+        thresholds=[(b.lower, b.label(locale)) for b in rules.bands],
     )
 
 

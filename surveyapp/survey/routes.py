@@ -9,14 +9,16 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import charts
 from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
-from ..models import RESPONSE_SUBMITTED, Period
+from ..models import RESPONSE_SUBMITTED, Period, utcnow
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
+from ..nip import format_nip
 from ..parsing import ascii_int
 from ..services import periods, personal, responses
 from ..services.responses import ResponseError
@@ -70,6 +72,7 @@ def _page_context(period: Period, number: int):
     return {
         "period": period,
         "pages": pages,
+        "steps": _steps(pages, answers),
         "number": number,
         "value": value,
         "items": items,
@@ -81,6 +84,14 @@ def _page_context(period: Period, number: int):
         "locale": current_locale(),
         "version": period.version,
     }
+
+
+def _steps(pages, answers: dict[str, int]) -> list[tuple[int, object, int, int]]:
+    """(page number, core value, answered, items) for the step markers above each page."""
+    return [
+        (n, value, sum(item.code in answers for item in items), len(items))
+        for n, (value, items) in enumerate(pages, 1)
+    ]
 
 
 @bp.get("/survey/<period_code>/page/<int:number>")
@@ -114,8 +125,25 @@ def save_page(period_code: str, number: int):
             db.session.rollback()
             return _page_error(context, error.code)
         db.session.commit()
-        flash(_("Your answers on this page are saved."), "success")
     go = request.form.get("go", "stay")
+    if go == "stay":  # the message shows on the page where the save happened
+        if values:
+            flash(_("Your answers on this page are saved."), "success")
+        return redirect(url_for(".page", period_code=period.code, number=number), code=303)
+    empty = [
+        i for i in context["items"] if i.code not in values and i.code not in context["answers"]
+    ]
+    if empty and go in ("next", "prev"):  # moving on from a page with gaps is said, not silent
+        flash(
+            ngettext(
+                "%(num)d question on page %(page)d (%(value)s) is not answered yet.",
+                "%(num)d questions on page %(page)d (%(value)s) are not answered yet.",
+                len(empty),
+                page=number,
+                value=context["value"].name(context["locale"]),
+            ),
+            "warning",
+        )
     if go == "next" and number < len(context["pages"]):
         number += 1
     elif go == "prev" and number > 1:
@@ -171,20 +199,24 @@ def review(period_code: str):
     response = responses.find_response(period, _me())
     answers = responses.answers_by_code(response)
     pages = responses.value_pages(period.version)
-    missing = [
-        (number, item)
+    missing = [  # (page, position on the page, item): employees never see item codes
+        (number, position, item)
         for number, (_value, items) in enumerate(pages, 1)
-        for item in items
+        for position, item in enumerate(items, 1)
         if item.code not in answers
     ]
     return render_template(
         "survey/review.html",
         period=period,
         response=response,
+        pages=pages,
+        answers=answers,
+        version=period.version,
         missing=missing,
         answered=len(answers),
         total=len(period.version.items),
-        writable=periods.accepts_answers(period),
+        writable=periods.accepts_answers(period)
+        and (response is None or response.state != RESPONSE_SUBMITTED),
         locale=current_locale(),
     )
 
@@ -235,4 +267,10 @@ def result(period_code: str):
         [(line.name, line.index, line.unit_mean) for line in mine.values],
         thresholds=mine.thresholds,
     )
-    return render_template("survey/result.html", result=mine, chart=chart)
+    return render_template(
+        "survey/result.html",
+        result=mine,
+        chart=chart,
+        nip=format_nip(current_user.nip),
+        printed_at=utcnow(),
+    )

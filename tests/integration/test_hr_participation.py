@@ -41,20 +41,20 @@ def test_dashboard_counts_the_hr_subtree(hr_client, period):
     page = hr_client.get(f"/hr/?period={period.id}").get_data(as_text=True)
     rows = _rows(page)
     # eligible, submitted, draft, not started, participation
-    assert rows["DINAS-A"] == ["3", "1", "1", "1", "33,3 %"]
-    assert rows["A-1"] == ["2", "1", "1", "0", "50,0 %"]
+    assert rows["DINAS-A"] == ["3", "1", "1", "1", "33,3%"]
+    assert rows["A-1"] == ["2", "1", "1", "0", "50,0%"]
     assert "DINAS-B" not in rows and "Dinas B" not in page and "Made Wirawan" not in page
     total = re.search(r"<tfoot>(.*?)</tfoot>", page, re.S).group(1)
     assert [
         re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r'<td class="num">(.*?)</td>', total)
-    ] == ["3", "1", "1", "1", "33,3 %"]
+    ] == ["3", "1", "1", "1", "33,3%"]
 
 
 def test_admin_dashboard_covers_the_whole_organisation(admin_client, period):
     page = admin_client.get(f"/hr/?period={period.id}").get_data(as_text=True)
     rows = _rows(page)
-    assert rows["ROOT"] == ["6", "2", "1", "3", "33,3 %"]
-    assert rows["DINAS-B"] == ["2", "1", "0", "1", "50,0 %"]
+    assert rows["ROOT"] == ["6", "2", "1", "3", "33,3%"]
+    assert rows["DINAS-B"] == ["2", "1", "0", "1", "50,0%"]
 
 
 def test_dashboard_sorts_by_a_column(admin_client, period):

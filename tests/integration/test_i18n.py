@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from surveyapp.i18n import days_left, format_datetime, format_number
+from surveyapp.i18n import days_left, format_datetime, format_number, format_percent
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,12 @@ def test_days_left_counts_local_calendar_days_with_plurals(app_ctx):
     with force_locale("en"):
         assert days_left(in_two_days, now) == "2 days left"
         assert days_left(tomorrow_morning, now) == "1 day left"
+
+
+def test_percent_sign_follows_the_number_without_a_space(app_ctx):
+    with force_locale("id"):
+        assert format_percent(0.35) == "35,0%"
+        assert format_percent(1 / 3, 0) == "33%"
+        assert format_percent(None) == "–"
+    with force_locale("en"):
+        assert format_percent(0.35) == "35.0%"

@@ -38,6 +38,23 @@
     label.textContent = label.dataset.template.replace("{a}", answered).replace("{t}", total);
   }
 
+  function currentStep() {
+    // The marker of this page in the steps above it: its small bar and its words for a screen reader.
+    var steps = document.querySelector(".page-steps");
+    var link = steps && steps.querySelector('a[aria-current="page"]');
+    if (!link) { return; }
+    var items = form.querySelectorAll("fieldset.item");
+    var done = form.querySelectorAll("fieldset.item input:checked").length;
+    var total = items.length;
+    var state = done === total ? "done" : (done ? "partial" : "todo");
+    link.parentNode.className = "step step-" + state + " step-current";
+    link.querySelector(".step-bar span").className = "w-" + (total ? Math.round(done / total * 20) * 5 : 0);
+    var words = link.querySelector("[data-step-label]");
+    var text = { done: steps.dataset.msgDone, todo: steps.dataset.msgTodo,
+                 partial: steps.dataset.msgPartial.replace("{a}", done).replace("{t}", total) }[state];
+    words.textContent = words.dataset.stepLabel + ", " + text;
+  }
+
   function freshToken() {
     // After logging in again the old token no longer matches: take one from a fresh page.
     return fetch(window.location.href, { credentials: "same-origin" })
@@ -63,6 +80,7 @@
           delete unsaved[code];
           mark(code, "saved");
           progress(data.answered, data.total);
+          currentStep();
           if (!Object.keys(unsaved).length) { say(""); }
           return;
         }
