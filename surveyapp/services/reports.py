@@ -493,7 +493,7 @@ class UnitPage(results.Counts):
     items: list[ItemLine] = field(default_factory=list)
     alpha: dict = field(default_factory=dict)
     scale: list[tuple[int, str]] = field(default_factory=list)
-    thresholds: list[float] = field(default_factory=list)
+    thresholds: list[tuple[float, str]] = field(default_factory=list)  # (lower bound, band name)
 
 
 def _value_line(code, name, agg, change, band, locale) -> ValueLine:
@@ -570,7 +570,7 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
         items=_item_lines(version, stats, locale),
         alpha={} if withheld else results.alpha_by_value(period, scope.path),
         scale=version.scale(locale),
-        thresholds=[b.lower for b in rules.bands],
+        thresholds=[(b.lower, b.label(locale)) for b in rules.bands],
     )
 
 
