@@ -6,7 +6,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-dev translations messages lint format ci browser-deps clean bench
+.PHONY: run serve test install install-dev translations messages lint format ci browser-deps clean bench mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ browser-deps:
 
 test: install-dev browser-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Mutation testing of the scoring rules and the submit path ([tool.mutmut] in pyproject.toml,
+# docs/testing.md): slow, so not part of `make test` or CI. Work is kept in mutants/ and resumed;
+# delete mutants/ for a fresh run. Lists every mutant that was not killed at the end.
+mutate: install-dev
+	$(BIN)/mutmut run $(MUTMUT_ARGS)
+	$(BIN)/mutmut results
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -543,11 +543,6 @@ class Moments:
             self.products[key] = self.products.get(key, 0) + value
 
 
-def value_pairs(rules: Rules) -> list[tuple[str, str]]:
-    """The (v, w) pairs Moments.products holds: each unordered pair once, squares included."""
-    return list(rules.value_pairs)
-
-
 @dataclass(frozen=True)
 class _OverallPlan:
     """overall index = sum over values of coefficient_v * u_v / denominator, in whole numbers:
