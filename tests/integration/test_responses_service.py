@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from surveyapp.models import Answer, CoreValue, Response, utcnow
+from surveyapp.models import Answer, CoreValue, Response
 from surveyapp.services import responses
 from surveyapp.services.responses import ResponseError, ResponseStatus
 from tests.results_builders import make_version
@@ -170,6 +170,10 @@ def test_save_by_code_refusals_and_the_time_it_records(org, period, session):
     )
     error = _refused("unknown_item", responses.save_by_code, period, org.employee, {"NOPE": 3})
     assert error.detail == {"items": ["NOPE"]}
+    # A closed period is the first thing said, before anything about the codes.
+    _refused(
+        "period_closed", responses.save_by_code, period, org.employee, {"NOPE": 3}, _late(period)
+    )
     at = _moment(period)
     response, saved = responses.save_by_code(period, org.employee, {code: 3}, now=at)
     item_id = period.version.items[0].id
@@ -256,6 +260,13 @@ def test_statuses_for_each_period_in_the_order_asked(build, org, period):
     assert responses.statuses_for(org.employee, []) == []
 
 
-def test_progress_of_a_version_without_items_is_zero(period):
-    assert ResponseStatus(period, "draft", 0, 0, None).progress == 0.0
-    assert utcnow() < period.closes_at  # the fixtures' period is open by the clock
+def test_statuses_for_a_draft_without_answers_and_a_version_without_items(build, org, session):
+    empty = build.period([org.root], version=make_version(session, []))
+    started = build.period([org.root])
+    build.response(started, org.employee, {}, submitted=False)
+    statuses = responses.statuses_for(org.employee, [empty, started])
+    assert [(s.state, s.answered, s.total, s.progress) for s in statuses] == [
+        ("not_started", 0, 0, 0.0),
+        ("draft", 0, len(started.version.items), 0.0),
+    ]
+    assert ResponseStatus(empty, "draft", 0, 0, None).progress == 0.0
