@@ -7,7 +7,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast install install-dev translations messages lint format ci clean bench
+.PHONY: run serve test test-fast install install-dev translations messages lint format ci clean bench mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ test: install-dev
 # The quick loop: no live gunicorn fault runs (marked slow), no browser.
 test-fast: install-dev
 	$(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+
+# Mutation testing of the scoring rules and the submit path ([tool.mutmut] in pyproject.toml,
+# docs/testing.md): slow, so not part of `make test` or CI. Work is kept in mutants/ and resumed;
+# delete mutants/ for a fresh run. Lists every mutant that was not killed at the end.
+mutate: install-dev
+	$(BIN)/mutmut run $(MUTMUT_ARGS)
+	$(BIN)/mutmut results
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

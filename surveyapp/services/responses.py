@@ -195,14 +195,6 @@ def save_answers(
     return dict(answers)
 
 
-def answers_of(response: Response) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            sa.select(Answer.item_id, Answer.value).where(Answer.response_id == response.id)
-        ).all()
-    )
-
-
 def missing_items(response: Response) -> list[Item]:
     answered = sa.select(Answer.item_id).where(Answer.response_id == response.id)
     return list(

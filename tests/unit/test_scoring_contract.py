@@ -1,0 +1,217 @@
+"""What surveyapp.scoring promises beyond the golden numbers: the refusals and their messages,
+the inputs it tolerates, the counts it hands back. Written for the mutants `make mutate` found
+alive (docs/testing.md); each test says which rule it holds in place."""
+
+import re
+
+import pytest
+
+from surveyapp.scoring import (
+    DEFAULT_BANDS,
+    ItemRule,
+    Moments,
+    PersonResult,
+    Rules,
+    alpha_for_value,
+    alpha_from_sums,
+    cronbach_alpha,
+    group_from_moments,
+    group_result,
+    index_from_total,
+    item_score,
+    item_stats_from_counts,
+    overall_index,
+    person_from_total_list,
+    person_result,
+    quality_flags,
+    withheld_by_complement,
+)
+
+
+def rules_of(codes, *, scale=(1, 5), weights=None, **kwargs) -> Rules:
+    return Rules(
+        scale_min=scale[0],
+        scale_max=scale[1],
+        items=tuple(ItemRule(code, code.split("-")[0], False) for code in codes),
+        bands=DEFAULT_BANDS,
+        weights=weights or {},
+        min_group_size=kwargs.pop("min_group_size", 5),
+        **kwargs,
+    )
+
+
+def exactly(message: str) -> str:
+    """A pytest.raises pattern for this whole message and nothing else."""
+    return "^" + re.escape(message) + "$"
+
+
+ZERO_WEIGHT = "total weight of the values is 0: the overall index is undefined"
+SIZES = "minimum sizes must be >= 0"
+SECONDS = "min_seconds_per_item must be a finite number >= 0"
+
+
+# --- rules that a version cannot break ------------------------------------------------------
+
+
+def test_rules_accept_the_lowest_allowed_settings():
+    # Weight 0 leaves a value out of the overall; 0 respondents for alpha and 0 s per item
+    # switch those checks off; half a second per item is a number like any other.
+    rules = rules_of(["BP-1", "AK-1"], weights={"BP": 0.0}, min_alpha_respondents=0)
+    assert person_result({"BP-1": 5, "AK-1": 1}, rules).overall == 0.0  # AK only
+    assert rules_of(["BP-1"], min_group_size=0).min_group_size == 0
+    assert rules_of(["BP-1"], min_seconds_per_item=0).min_seconds_per_item == 0
+    assert rules_of(["BP-1"], min_seconds_per_item=0.5).min_seconds_per_item == 0.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_group_size": -1}, SIZES),
+        ({"min_alpha_respondents": -1}, SIZES),
+        ({"min_seconds_per_item": -1.0}, SECONDS),
+        ({"min_seconds_per_item": float("nan")}, SECONDS),
+    ],
+)
+def test_rules_refuse_negative_or_undefined_settings(kwargs, message):
+    with pytest.raises(ValueError, match=exactly(message)):
+        rules_of(["BP-1"], **kwargs)
+
+
+def test_items_of_an_unknown_value_is_empty():
+    assert rules_of(["BP-1"]).items_of("ZZ") == ()
+
+
+def test_zero_total_weight_is_refused_everywhere_with_one_message():
+    rules = rules_of(["BP-1", "AK-1"], weights={"BP": 0.0, "AK": 0.0})
+    with pytest.raises(ValueError, match=exactly(ZERO_WEIGHT)):
+        person_from_total_list([3, 3], rules)
+    with pytest.raises(ValueError, match=exactly(ZERO_WEIGHT)):
+        rules.overall_plan  # noqa: B018 - the property raises
+    with pytest.raises(ValueError, match=exactly(ZERO_WEIGHT)):
+        overall_index({"BP": 50.0}, {"BP": 0.0})
+
+
+# --- what a bad answer or total is told -----------------------------------------------------
+
+
+def test_answer_outside_the_scale_without_an_item_code():
+    with pytest.raises(ValueError, match=exactly("answer 6 is outside the scale 1-5")):
+        item_score(6, False, 1, 5)
+
+
+def test_every_unknown_and_every_missing_item_is_named():
+    rules = rules_of(["BP-1", "BP-2", "BP-3"])
+    answers = {"BP-1": 3, "BP-2": 3, "BP-3": 3, "ZZ-1": 1, "ZZ-2": 1}
+    with pytest.raises(
+        ValueError, match=exactly("answers for items not in this version: ZZ-1, ZZ-2")
+    ):
+        person_result(answers, rules)
+    with pytest.raises(ValueError, match=exactly("unanswered items: BP-2, BP-3")):
+        alpha_for_value(
+            [{"BP-1": 3}], "BP", rules_of(["BP-1", "BP-2", "BP-3"], min_alpha_respondents=0)
+        )
+
+
+def test_wrong_number_of_totals():
+    with pytest.raises(ValueError, match=exactly("expected 2 value totals, got 1")):
+        person_from_total_list([3], rules_of(["BP-1", "AK-1"]))
+
+
+def test_index_needs_an_item_and_counts_from_the_scale_floor():
+    with pytest.raises(ValueError, match=exactly("a value needs at least one answered item")):
+        index_from_total(0, 0, 1, 5)
+    assert index_from_total(5, 1, 1, 5) == 100.0  # one item is enough
+    # Scale 2-6, three items, total 12: (12 - 3 * 2) * 100 / (3 * 4) = 50.
+    assert index_from_total(12, 3, 2, 6) == 50.0
+
+
+def test_moments_count_from_the_scale_floor():
+    # Scale 2-6, two BP items, total 8: u = 8 - 2 * 2 = 4.
+    moments = Moments.of_person({"BP": 8}, rules_of(["BP-1", "BP-2"], scale=(2, 6)))
+    assert (moments.n, moments.sums, moments.products) == (1, {"BP": 4}, {("BP", "BP"): 16})
+
+
+def test_person_result_without_an_index_for_a_value():
+    rules = rules_of(["BP-1", "AK-1"])
+    partial = PersonResult({"BP": 3.0}, {"BP": 50.0}, 50.0, None)
+    with pytest.raises(ValueError, match=exactly("a person result has no index for value AK")):
+        group_result([partial], 1, rules, hide_individuals=False)
+
+
+def test_counts_and_sums_that_do_not_add_up():
+    with pytest.raises(ValueError, match=exactly("count of answer 2 must be >= 0, got -1")):
+        item_stats_from_counts({2: -1}, 1, 5)
+    every_item = "every respondent must have a score for every item"
+    with pytest.raises(ValueError, match=exactly(every_item)):
+        cronbach_alpha([[1, 2], [1]])
+    with pytest.raises(ValueError, match=exactly(every_item)):
+        alpha_from_sums([(3, 6, 14), (2, 4, 8)], (3, 12, 50), 0)
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+# One value of one item, so an index is 25 points per scale point: 5 -> 100, 4 -> 75, 3 -> 50.
+ONE = rules_of(["BP-1"], min_group_size=2)
+
+
+def _moments(*answers):
+    moments = Moments()
+    for answer in answers:
+        moments.add(Moments.of_person({"BP": answer}, ONE))
+    return moments
+
+
+def test_group_from_moments_keeps_its_counts_shown_or_withheld():
+    withheld = group_from_moments(_moments(5), 4, ONE, hide_individuals=True)
+    assert (withheld.eligible, withheld.submitted, withheld.participation) == (4, 1, 0.25)
+    shown = group_from_moments(_moments(5, 3), 4, ONE, hide_individuals=True)
+    assert (shown.eligible, shown.submitted, shown.participation) == (4, 2, 0.5)
+
+
+def test_group_of_two_has_a_spread_and_identical_people_have_none():
+    # 100 and 50: mean 75, deviations 25 and -25, sample variance 1250 / 1, SD 35.3553391.
+    two = group_from_moments(_moments(5, 3), 2, ONE, hide_individuals=False)
+    assert two.overall.sd == pytest.approx(35.3553391)
+    assert two.values["BP"].sd == pytest.approx(35.3553391)
+    same = group_from_moments(_moments(4, 4, 4), 3, ONE, hide_individuals=False)
+    assert (same.overall.mean, same.overall.sd) == (75.0, 0.0)
+
+
+def test_an_empty_response_raises_no_flag():
+    flags = quality_flags({}, None, ONE)
+    assert (flags.straight_lining, flags.too_fast) == (False, False)
+
+
+# --- secondary suppression: inputs it tolerates, parts it picks -----------------------------
+
+
+def test_complement_of_a_unit_without_parts_or_sizes():
+    # A unit with no entry in `parts`, and a part with no entry in `sizes`: both hold nobody.
+    assert withheld_by_complement(["L"], {}, {"L": 3}, {"L"}, ONE) == {"L"}
+    parts = {"D": ["=D", "X"], "X": ["=X"]}
+    assert withheld_by_complement(["D"], parts, {"D": 3, "X": 3}, {"X"}, ONE) == {"X"}
+
+
+def test_complement_withheld_unit_gives_up_one_part_only():
+    # X (7) is withheld; its own one member goes with it so its parts cannot rebuild it, and
+    # that is enough: X1 (6) stays shown.
+    parts = {"X": ["=X", "X1"], "X1": ["=X1"]}
+    sizes = {"X": 7, "=X": 1, "X1": 6, "=X1": 6}
+    assert withheld_by_complement(["X"], parts, sizes, {"X"}, ONE) == {"X", "=X"}
+
+
+def test_complement_takes_the_smallest_child_when_there_are_no_own_members():
+    # D has no own members; Y (3) withheld, so D minus X minus Z would give Y: the smallest
+    # shown part joins, Z (2) rather than X (6), whatever their names.
+    parts = {"D": ["=D", "X", "Y", "Z"], "X": ["=X"], "Y": ["=Y"], "Z": ["=Z"]}
+    sizes = {"D": 11, "=D": 0, "X": 6, "Y": 3, "Z": 2}
+    rules = rules_of(["BP-1"], min_group_size=5)
+    assert withheld_by_complement(["D"], parts, sizes, {"Y"}, rules) == {"Y", "Z"}
+
+
+def test_complement_adds_parts_up_until_the_minimum():
+    # Y (3) withheld needs 2 more: own 1 + X 1 = 5, so Z (9) stays shown.
+    parts = {"D": ["=D", "X", "Y", "Z"], "X": ["=X"], "Y": ["=Y"], "Z": ["=Z"]}
+    sizes = {"D": 14, "=D": 1, "X": 1, "Y": 3, "Z": 9}
+    rules = rules_of(["BP-1"], min_group_size=5)
+    assert withheld_by_complement(["D"], parts, sizes, {"Y"}, rules) == {"Y", "=D", "X"}
