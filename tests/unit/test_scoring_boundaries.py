@@ -10,6 +10,8 @@ import pytest
 
 from surveyapp.scoring import (
     DEFAULT_BANDS,
+    WITHHELD_COMPLEMENT,
+    WITHHELD_SMALL,
     ItemRule,
     Moments,
     Rules,
@@ -18,13 +20,12 @@ from surveyapp.scoring import (
     band_for,
     group_from_moments,
     group_result,
-    index_from_total,
     is_withheld,
     person_from_total_list,
     person_result,
     quality_flags,
     quality_flags_from_summary,
-    withheld_by_complement,
+    suppression,
 )
 
 SANGAT_BAIK, BAIK, CUKUP, PERLU = DEFAULT_BANDS
@@ -193,8 +194,7 @@ def test_band_lower_bounds(index, expected):
     [(22, 85.0, SANGAT_BAIK), (21, 80.0, BAIK), (19, 70.0, BAIK), (18, 65.0, CUKUP),
      (16, 55.0, CUKUP), (15, 50.0, PERLU), (5, 0.0, PERLU)],
 )  # fmt: skip
-def test_index_from_total_lands_exactly_on_the_edges(total, index, expected):
-    assert index_from_total(total, 5, 1, 5) == index  # exactly, not 84.99999999999999
+def test_indices_land_exactly_on_the_band_edges(total, index, expected):
     rules = rules_of([f"BP-{i}" for i in range(1, 6)])
     person = person_from_total_list([total], rules)
     assert person.value_indices["BP"] == index
@@ -226,42 +226,38 @@ def test_straight_lining_edge_is_two_answers():
     assert quality_flags_from_summary(None, None, 0, None, SIX).straight_lining is False
 
 
-# --- secondary suppression: withheld parts must cover min_group_size people -----------------
-# Dinas D = its own members =D + Bidang X + Bidang Y; X and Y are withheld (fewer than 5 each).
-# D shown minus its own shown members gives X and Y together: fine once they hold 5 people.
+# --- the suppression decision: every region holds 0 or at least min_group_size people ------
+# Dinas D = its own members + Bidang X + Bidang Y + Bidang Z; a region is a shown group minus
+# the shown groups just below it: what subtraction can isolate.
 
-PARTS = {"D": ["=D", "X", "Y"], "X": ["=X"], "Y": ["=Y"]}
-X_AND_Y = {"X", "=X", "Y", "=Y"}
-
-
-def _sizes(own, x, y):
-    return {"D": own + x + y, "=D": own, "X": x, "=X": x, "Y": y, "=Y": y}
+TREE = ["D", "X", "Y", "Z"]
+UP = {"D": None, "X": "D", "Y": "D", "Z": "D"}
 
 
-def test_complement_covered_exactly_min_group_size_needs_nothing_more():
-    hidden = withheld_by_complement(["D", "X", "Y"], PARTS, _sizes(6, 3, 2), X_AND_Y, TWO_VALUES)
-    assert hidden == X_AND_Y  # 3 + 2 = 5 people between them
+def _decide(own, x, y, z, minimum=5):
+    return suppression(TREE, UP, {"D": own + x + y + z, "X": x, "Y": y, "Z": z}, minimum)
 
 
-def test_complement_one_short_withholds_the_units_own_members():
-    hidden = withheld_by_complement(["D", "X", "Y"], PARTS, _sizes(6, 3, 1), X_AND_Y, TWO_VALUES)
-    assert hidden == X_AND_Y | {"=D"}  # 3 + 1 = 4 < 5: the own 6 go too
+def test_region_of_exactly_min_group_size_needs_nothing_more():
+    # X (3) and Y (2) are small; D minus Z leaves its own 0 + 3 + 2 = 5: enough.
+    assert _decide(0, 3, 2, 6) == {"X": WITHHELD_SMALL, "Y": WITHHELD_SMALL}
 
 
-def test_complement_a_withheld_unit_keeps_a_withheld_part():
-    # X withheld but its own members were not: adding up X's parts would rebuild X.
-    hidden = withheld_by_complement(["X"], {"X": ["=X"]}, {"X": 3, "=X": 3}, {"X"}, TWO_VALUES)
-    assert hidden == {"X", "=X"}
-    # An empty withheld unit has nothing to rebuild.
-    assert withheld_by_complement(["X"], {"X": ["=X"]}, {"X": 0, "=X": 0}, {"X"}, TWO_VALUES) == {
-        "X"
+def test_region_one_short_withholds_a_shown_unit_beside_it():
+    # Y holds 1: D minus Z would isolate X and Y, 4 people; Z joins them.
+    assert _decide(0, 3, 1, 6) == {
+        "X": WITHHELD_SMALL,
+        "Y": WITHHELD_SMALL,
+        "Z": WITHHELD_COMPLEMENT,
     }
 
 
-def test_complement_ignores_empty_parts_and_takes_the_smallest_first():
-    parts = {"D": ["=D", "X", "Y", "Z"], "X": ["=X"], "Y": ["=Y"], "Z": ["=Z"]}
-    sizes = {**_sizes(0, 2, 9), "Z": 0, "=Z": 0, "D": 11}
-    # Own members: none (size 0, so not a live part); X (2) withheld: D minus Y would give X.
-    # The smallest shown part joins: Y (9); Z holds nobody and is never withheld.
-    hidden = withheld_by_complement(["D", "X"], parts, sizes, {"X", "=X"}, TWO_VALUES)
-    assert hidden == {"X", "=X", "Y"}
+def test_group_of_exactly_min_group_size_is_shown_and_one_less_is_not():
+    assert suppression(["D"], {"D": None}, {"D": 5}, 5) == {}
+    assert suppression(["D"], {"D": None}, {"D": 4}, 5) == {"D": WITHHELD_SMALL}
+
+
+def test_complement_takes_the_smallest_shown_unit_first():
+    # X (2) small; D minus Y minus Z would give X and D's own 0: 2 people. Z (6) is smaller
+    # than Y (9): Z is withheld, and D minus Y then leaves 8.
+    assert _decide(0, 2, 9, 6) == {"X": WITHHELD_SMALL, "Z": WITHHELD_COMPLEMENT}

@@ -8,6 +8,8 @@ import pytest
 
 from surveyapp.scoring import (
     DEFAULT_BANDS,
+    WITHHELD_COMPLEMENT,
+    WITHHELD_SMALL,
     ItemRule,
     Moments,
     PersonResult,
@@ -17,14 +19,14 @@ from surveyapp.scoring import (
     cronbach_alpha,
     group_from_moments,
     group_result,
-    index_from_total,
     item_score,
     item_stats_from_counts,
     overall_index,
     person_from_total_list,
     person_result,
     quality_flags,
-    withheld_by_complement,
+    regions,
+    suppression,
 )
 
 
@@ -117,14 +119,6 @@ def test_wrong_number_of_totals():
         person_from_total_list([3], rules_of(["BP-1", "AK-1"]))
 
 
-def test_index_needs_an_item_and_counts_from_the_scale_floor():
-    with pytest.raises(ValueError, match=exactly("a value needs at least one answered item")):
-        index_from_total(0, 0, 1, 5)
-    assert index_from_total(5, 1, 1, 5) == 100.0  # one item is enough
-    # Scale 2-6, three items, total 12: (12 - 3 * 2) * 100 / (3 * 4) = 50.
-    assert index_from_total(12, 3, 2, 6) == 50.0
-
-
 def test_moments_count_from_the_scale_floor():
     # Scale 2-6, two BP items, total 8: u = 8 - 2 * 2 = 4.
     moments = Moments.of_person({"BP": 8}, rules_of(["BP-1", "BP-2"], scale=(2, 6)))
@@ -185,33 +179,34 @@ def test_an_empty_response_raises_no_flag():
 # --- secondary suppression: inputs it tolerates, parts it picks -----------------------------
 
 
-def test_complement_of_a_unit_without_parts_or_sizes():
-    # A unit with no entry in `parts`, and a part with no entry in `sizes`: both hold nobody.
-    assert withheld_by_complement(["L"], {}, {"L": 3}, {"L"}, ONE) == {"L"}
-    parts = {"D": ["=D", "X"], "X": ["=X"]}
-    assert withheld_by_complement(["D"], parts, {"D": 3, "X": 3}, {"X"}, ONE) == {"X"}
+def test_decision_for_a_group_without_a_size_or_a_parent_entry():
+    # A group missing from `sizes` holds nobody: withheld as small, nothing to protect.
+    assert suppression(["L"], {}, {}, 5) == {"L": WITHHELD_SMALL}
+    assert suppression(["L"], {"L": None}, {"L": 5}, 5) == {}
 
 
-def test_complement_withheld_unit_gives_up_one_part_only():
-    # X (7) is withheld; its own one member goes with it so its parts cannot rebuild it, and
-    # that is enough: X1 (6) stays shown.
-    parts = {"X": ["=X", "X1"], "X1": ["=X1"]}
-    sizes = {"X": 7, "=X": 1, "X1": 6, "=X1": 6}
-    assert withheld_by_complement(["X"], parts, sizes, {"X"}, ONE) == {"X", "=X"}
+def test_complement_looks_through_a_hidden_unit_to_the_shown_ones_below():
+    # P 34 = A 11 (A's own 1 + A1 10) + B 3 + C 20. B is small; P minus C minus A1 would give
+    # A's own 1 and B's 3: 4 people. Withholding A alone adds nothing to that region while A1
+    # stays shown, so the rule withholds shown units until every region holds 5 or more.
+    groups = ["P", "A", "A1", "B", "C"]
+    parent = {"P": None, "A": "P", "A1": "A", "B": "P", "C": "P"}
+    sizes = {"P": 34, "A": 11, "A1": 10, "B": 3, "C": 20}
+    hidden = suppression(groups, parent, sizes, 5)
+    below = regions(groups, parent, hidden)
+    left = {g: sizes[g] - sum(sizes[c] for c in cs) for g, cs in below.items()}
+    assert all(n == 0 or n >= 5 for n in left.values()), left
+    assert hidden["B"] == WITHHELD_SMALL and "P" not in hidden
 
 
-def test_complement_takes_the_smallest_child_when_there_are_no_own_members():
-    # D has no own members; Y (3) withheld, so D minus X minus Z would give Y: the smallest
-    # shown part joins, Z (2) rather than X (6), whatever their names.
-    parts = {"D": ["=D", "X", "Y", "Z"], "X": ["=X"], "Y": ["=Y"], "Z": ["=Z"]}
-    sizes = {"D": 11, "=D": 0, "X": 6, "Y": 3, "Z": 2}
-    rules = rules_of(["BP-1"], min_group_size=5)
-    assert withheld_by_complement(["D"], parts, sizes, {"Y"}, rules) == {"Y", "Z"}
-
-
-def test_complement_adds_parts_up_until_the_minimum():
-    # Y (3) withheld needs 2 more: own 1 + X 1 = 5, so Z (9) stays shown.
-    parts = {"D": ["=D", "X", "Y", "Z"], "X": ["=X"], "Y": ["=Y"], "Z": ["=Z"]}
-    sizes = {"D": 14, "=D": 1, "X": 1, "Y": 3, "Z": 9}
-    rules = rules_of(["BP-1"], min_group_size=5)
-    assert withheld_by_complement(["D"], parts, sizes, {"Y"}, rules) == {"Y", "=D", "X"}
+def test_complement_adds_units_up_until_the_minimum():
+    # D 14 = own 1 + X 1 + Y 3 + Z 9: X and Y small; D minus Z leaves 1 + 1 + 3 = 5: enough.
+    up = {"D": None, "X": "D", "Y": "D", "Z": "D"}
+    sizes = {"D": 14, "X": 1, "Y": 3, "Z": 9}
+    assert suppression(["D", "X", "Y", "Z"], up, sizes, 5) == {
+        "X": WITHHELD_SMALL,
+        "Y": WITHHELD_SMALL,
+    }
+    # Without D's own member the region is 4: Z is withheld too.
+    sizes["D"] = 13
+    assert suppression(["D", "X", "Y", "Z"], up, sizes, 5)["Z"] == WITHHELD_COMPLEMENT
