@@ -338,10 +338,11 @@ def suppression(
     gives the respondents of each group (its whole subtree).
     """
     children = _children(groups, parent)
-    hidden = {g: WITHHELD_SMALL for g in groups if sizes.get(g, 0) < min_group_size}
+    sizes = {g: sizes.get(g, 0) for g in groups}  # a group nobody reported holds nobody
+    hidden = {g: WITHHELD_SMALL for g in groups if sizes[g] < min_group_size}
 
     def region(g: str, below: Sequence[str]) -> int:
-        return sizes.get(g, 0) - sum(sizes.get(c, 0) for c in below)
+        return sizes[g] - sum(sizes[c] for c in below)
 
     for g in groups:
         if g in hidden:
@@ -349,7 +350,7 @@ def suppression(
         below = _shown_below(g, children, hidden)
         while 0 < region(g, below) < min_group_size:
             adds = {c: region(c, _shown_below(c, children, hidden)) for c in below}
-            pick = min(below, key=lambda c: (adds[c] == 0, sizes.get(c, 0), c))
+            pick = min(below, key=lambda c: (adds[c] == 0, sizes[c], c))
             hidden[pick] = WITHHELD_COMPLEMENT
             below.remove(pick)
             below.extend(_shown_below(pick, children, hidden))

@@ -182,6 +182,7 @@ def test_an_empty_response_raises_no_flag():
 def test_decision_for_a_group_without_a_size_or_a_parent_entry():
     # A group missing from `sizes` holds nobody: withheld as small, nothing to protect.
     assert suppression(["L"], {}, {}, 5) == {"L": WITHHELD_SMALL}
+    assert suppression(["L"], {}, {}, 1) == {"L": WITHHELD_SMALL}  # 0 people, not 1
     assert suppression(["L"], {"L": None}, {"L": 5}, 5) == {}
 
 
