@@ -7,7 +7,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast install install-dev translations messages lint format ci clean bench
+.PHONY: run serve test test-fast screenshots install install-dev translations messages lint format ci clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test: install-dev
 # The quick loop: no live gunicorn fault runs (marked slow), no browser.
 test-fast: install-dev
 	$(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+
+# A picture of every page per role, width and language in tests/artifacts/pages/ (browser).
+screenshots: install-dev
+	$(BIN)/python -m pytest -q -m screenshots tests/browser/test_page_screenshots.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -27,10 +27,13 @@ _skipped: list[str] = []
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
+    asked = "screenshots" in (config.getoption("markexpr", "") or "")
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.no_transaction)
+        if not asked and item.get_closest_marker("screenshots"):
+            item.add_marker(pytest.mark.skip(reason="screenshots: run `make screenshots`"))
 
 
 def pytest_terminal_summary(terminalreporter):
