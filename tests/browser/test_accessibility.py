@@ -13,7 +13,12 @@ from tests.browser.pages import LANGUAGES, PAGES, SIZES, resolve
 
 BLOCKING = {"serious", "critical"}
 # HR and admin pages are being reworked elsewhere (issue 17): known violations, listed by id.
-KNOWN: dict[str, str] = {}
+SCROLL = "scrollable-region-focusable (serious, 360 px): a table scroll box takes no focus"
+KNOWN: dict[str, str] = {
+    "hr-unit": SCROLL,
+    "hr-non-respondents": SCROLL,
+    "audit": SCROLL,
+}
 
 
 def choose_language(page, server, lang: str) -> None:
