@@ -37,8 +37,11 @@ def _tab_to_the_next_step(page, limit=400) -> str:
         elif here.get("tag") == "BUTTON" and here["inForm"] and here["value"] in {"next", "review"}:
             page.keyboard.press("Enter")
             return here["value"]
-        elif here.get("tag") == "BUTTON" and here["inForm"] and here["type"] == "submit" and (
-            not here["value"]
+        elif (
+            here.get("tag") == "BUTTON"
+            and here["inForm"]
+            and here["type"] == "submit"
+            and (not here["value"])
         ):
             page.keyboard.press("Enter")
             return "send"
