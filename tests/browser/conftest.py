@@ -115,7 +115,7 @@ def live_server(chromium_path, tmp_path_factory):
     }
     server = LiveServer(f"http://127.0.0.1:{port}", {}, env)
     server.flask("db", "upgrade")
-    seeded = server.flask("seed-demo", "--employees", "60")
+    seeded = server.flask("seed-demo")  # the default size, as `make run` seeds it
     for role, nip, password in re.findall(r"^demo-account (\w+) (\d+) (\S+)$", seeded.stdout, re.M):
         server.accounts[role] = (nip, password)
     log = (folder / "server.log").open("w")

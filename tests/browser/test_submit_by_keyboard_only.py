@@ -35,7 +35,8 @@ def _tab_to_the_next_step(page, limit=400) -> str:
         elif here.get("type") == "checkbox" and here["name"] == "confirm" and not here["checked"]:
             page.keyboard.press("Space")
         elif here.get("tag") == "BUTTON" and here["inForm"] and here["value"] in {"next", "review"}:
-            page.keyboard.press("Enter")
+            with page.expect_navigation():  # measure the next page once it has loaded
+                page.keyboard.press("Enter")
             return here["value"]
         elif (
             here.get("tag") == "BUTTON"
@@ -43,7 +44,8 @@ def _tab_to_the_next_step(page, limit=400) -> str:
             and here["type"] == "submit"
             and (not here["value"])
         ):
-            page.keyboard.press("Enter")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
             return "send"
     raise AssertionError(f"no way forward found with Tab on {page.url}")
 
