@@ -574,8 +574,6 @@ LAST_NAMES: tuple[str, ...] = (
     "Assegaf", "Alatas", "Al Habsyi",
 )  # fmt: skip
 
-TITLES_PREFIX: tuple[str, ...] = ("", "", "", "Drs. ", "Ir. ", "dr. ")
-
 TITLES_SUFFIX: tuple[str, ...] = (
     "", "", "", "",
     ", S.Kom.", ", S.E.", ", S.H.", ", S.Sos.", ", S.IP.", ", S.T.", ", S.Pd.", ", S.Ak.",
