@@ -7,7 +7,7 @@ export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-fast install install-dev translations messages lint format ci clean bench mutate
+.PHONY: run serve test test-fast screenshots install install-dev translations messages lint format ci clean bench mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ test-fast: install-dev
 mutate: install-dev
 	$(BIN)/mutmut run $(MUTMUT_ARGS)
 	$(BIN)/mutmut results
+
+# A picture of every page per role, width and language in tests/artifacts/pages/ (browser).
+screenshots: install-dev
+	$(BIN)/python -m pytest -q -m screenshots tests/browser/test_page_screenshots.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -574,8 +574,6 @@ LAST_NAMES: tuple[str, ...] = (
     "Assegaf", "Alatas", "Al Habsyi",
 )  # fmt: skip
 
-TITLES_PREFIX: tuple[str, ...] = ("", "", "", "Drs. ", "Ir. ", "dr. ")
-
 TITLES_SUFFIX: tuple[str, ...] = (
     "", "", "", "",
     ", S.Kom.", ", S.E.", ", S.H.", ", S.Sos.", ", S.IP.", ", S.T.", ", S.Pd.", ", S.Ak.",
@@ -583,62 +581,110 @@ TITLES_SUFFIX: tuple[str, ...] = (
     ", M.Si.", ", M.M.", ", M.Kes.", ", M.T.", ", M.Pd.", ", S.E., M.Ak.", ", S.H., M.H.",
 )  # fmt: skip
 
-JABATAN: tuple[str, ...] = (
-    # Structural
-    "Kepala Dinas",
-    "Kepala Badan",
-    "Camat",
-    "Lurah",
-    "Sekretaris",
-    "Kepala Bidang",
-    "Kepala Bagian",
-    "Kepala Seksi",
-    "Kepala Subbagian Umum dan Kepegawaian",
-    # Functional: expert
-    "Analis Kebijakan Ahli Muda",
+# Functional posts open to anyone in a unit, whatever the Dinas does.
+GENERAL_JOBS: tuple[str, ...] = (
     "Analis Kebijakan Ahli Pertama",
-    "Perencana Ahli Muda",
-    "Pranata Komputer Ahli Pertama",
-    "Pranata Komputer Ahli Muda",
-    "Analis Sumber Daya Manusia Aparatur Ahli Pertama",
-    "Analis Keuangan Pusat dan Daerah Ahli Pertama",
-    "Auditor Ahli Pertama",
-    "Pranata Hubungan Masyarakat Ahli Pertama",
+    "Analis Kebijakan Ahli Muda",
     "Arsiparis Ahli Pertama",
-    "Guru Ahli Pertama",
-    "Guru Ahli Muda",
-    "Dokter Ahli Pertama",
-    "Perawat Ahli Pertama",
-    "Bidan Ahli Pertama",
-    "Penyuluh Kesehatan Masyarakat Ahli Pertama",
-    "Teknik Jalan dan Jembatan Ahli Pertama",
-    "Administrator Database Kependudukan Ahli Pertama",
-    # Functional: skilled
-    "Perawat Terampil",
-    "Bidan Terampil",
-    "Pranata Komputer Terampil",
     "Arsiparis Terampil",
-    "Pengelola Pengadaan Barang/Jasa Ahli Pertama",
-    # Executors (pelaksana)
     "Pengadministrasi Umum",
     "Pengadministrasi Perkantoran",
     "Pengelola Keuangan",
     "Pengelola Data",
-    "Pengelola Barang Milik Daerah",
     "Penata Layanan Operasional",
     "Operator Layanan Operasional",
     "Pengolah Data dan Informasi",
 )
 
-GOLONGAN_PNS: tuple[str, ...] = (
-    # Repeats weight a random choice towards the ranks most ASN actually hold.
-    "II/a", "II/b", "II/c", "II/c", "II/d", "II/d",
-    "III/a", "III/a", "III/a", "III/b", "III/b", "III/b", "III/b",
-    "III/c", "III/c", "III/c", "III/d", "III/d", "III/d",
-    "IV/a", "IV/a", "IV/b", "IV/b", "IV/c", "IV/d", "IV/e",
-)  # fmt: skip
+# Posts of a Dinas's own trade, by the code of the Perangkat Daerah, outside its Sekretariat
+# and Subbagian: a midwife works in health, never in Seksi Infrastruktur.
+TRADE_JOBS: dict[str, tuple[str, ...]] = {
+    "SETDA": ("Perancang Peraturan Perundang-undangan Ahli Pertama", "Analis Hukum Ahli Muda"),
+    "DISKOMINFO": (
+        "Pranata Komputer Ahli Pertama",
+        "Pranata Komputer Ahli Muda",
+        "Pranata Komputer Terampil",
+        "Pranata Hubungan Masyarakat Ahli Pertama",
+        "Statistisi Ahli Pertama",
+        "Sandiman Ahli Pertama",
+    ),
+    "DISDIK": ("Guru Ahli Pertama", "Guru Ahli Muda", "Pengawas Sekolah Ahli Muda"),
+    "DINKES": (
+        "Dokter Ahli Pertama",
+        "Perawat Ahli Pertama",
+        "Perawat Terampil",
+        "Bidan Ahli Pertama",
+        "Bidan Terampil",
+        "Penyuluh Kesehatan Masyarakat Ahli Pertama",
+        "Nutrisionis Ahli Pertama",
+    ),
+    "RSUD": (
+        "Dokter Ahli Pertama",
+        "Dokter Ahli Muda",
+        "Perawat Ahli Pertama",
+        "Perawat Terampil",
+        "Bidan Terampil",
+        "Apoteker Ahli Pertama",
+        "Pranata Laboratorium Kesehatan Terampil",
+    ),
+    "DPUPR": (
+        "Teknik Jalan dan Jembatan Ahli Pertama",
+        "Teknik Pengairan Ahli Pertama",
+        "Penata Ruang Ahli Pertama",
+    ),
+    "DISDUKCAPIL": (
+        "Administrator Database Kependudukan Ahli Pertama",
+        "Administrator Database Kependudukan Terampil",
+    ),
+    "BKPSDM": (
+        "Analis Sumber Daya Manusia Aparatur Ahli Pertama",
+        "Analis Sumber Daya Manusia Aparatur Ahli Muda",
+        "Pranata Komputer Ahli Pertama",
+    ),
+    "BAPPEDA": ("Perencana Ahli Pertama", "Perencana Ahli Muda"),
+    "BPKAD": (
+        "Analis Keuangan Pusat dan Daerah Ahli Pertama",
+        "Pengelola Barang Milik Daerah",
+        "Pengelola Pengadaan Barang/Jasa Ahli Pertama",
+    ),
+    "KEC-KOTA": ("Penyuluh Sosial Ahli Pertama",),
+    "KEC-UTARA": ("Penyuluh Sosial Ahli Pertama", "Polisi Pamong Praja Terampil"),
+}
 
-GOLONGAN_PPPK: tuple[str, ...] = ("V", "VII", "IX", "X")
+# The head of a unit by the first word of its name, and of a Perangkat Daerah by its kind.
+HEAD_BY_UNIT_WORD: dict[str, str] = {
+    "Sekretariat": "Sekretaris",
+    "Bidang": "Kepala Bidang",
+    "Bagian": "Kepala Bagian",
+    "Seksi": "Kepala Seksi",
+    "Subbagian": "Kepala Subbagian",
+    "Subbidang": "Kepala Subbidang",
+    "Kelurahan": "Lurah",
+}
+HEAD_OF_PERANGKAT_DAERAH: dict[str, str] = {
+    "Sekretariat": "Sekretaris Daerah",
+    "Dinas": "Kepala Dinas",
+    "Badan": "Kepala Badan",
+    "Kecamatan": "Camat",
+    "Rumah": "Direktur",
+}
+
+# Rank (golongan) and age by kind of post. Heads of a Perangkat Daerah (JPT Pratama) retire
+# at 60, everyone else here at 58. PPPK hold no structural post.
+GRADES: dict[str, dict] = {
+    "jpt": {"pns": ("IV/c", "IV/d"), "age": (45, 59)},
+    "administrator": {"pns": ("IV/a", "IV/b"), "age": (40, 57)},
+    "pengawas": {"pns": ("III/c", "III/d", "IV/a"), "age": (33, 57)},
+    "ahli muda": {"pns": ("III/c", "III/d"), "pppk": ("X",), "age": (30, 57)},
+    "ahli pertama": {"pns": ("III/a", "III/b"), "pppk": ("IX",), "age": (23, 57)},
+    "terampil": {"pns": ("II/c", "II/d", "III/a", "III/b"), "pppk": ("VII",), "age": (21, 57)},
+    "pelaksana": {
+        "pns": ("II/a", "II/b", "II/c", "II/d", "III/a"),
+        "pppk": ("V",),
+        "age": (20, 57),
+    },
+}
+ADMINISTRATOR_POSTS = ("Sekretaris", "Kepala Bidang", "Kepala Bagian", "Camat", "Direktur")
 
 
 def flatten(tree: dict) -> list[tuple[str, str, str | None, int]]:

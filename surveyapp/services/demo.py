@@ -32,6 +32,9 @@ DEMO_PASSWORDS = {
     "employee": "Pegawai-Demo-2026",
 }
 HR_SCOPE_CODE = "DISKOMINFO"
+# Share of the demo staff in the demo HR's Dinas: about ten people in each of its units at the
+# default size, enough for unit results (MIN_GROUP_SIZE) in the closed period.
+HR_DINAS_SHARE = 0.45
 
 
 class SeedRefused(RuntimeError):
@@ -117,10 +120,13 @@ def check_empty() -> None:
         raise SeedRefused("The database already holds units; seed-demo needs an empty roster.")
 
 
-def make_nip(rng: random.Random, seq: int, pppk: bool) -> str:
-    """Birth date (8) + appointment year-month (6) + gender (1) + sequence (3)."""
-    birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 35 * 365))
-    start_year = min(2025, birth.year + rng.randint(22, 35))
+def make_nip(rng: random.Random, seq: int, pppk: bool, age: tuple[int, int] = (23, 57)) -> str:
+    """Birth date (8) + appointment year-month (6) + gender (1) + sequence (3); the person is
+    `age` years old today (below retirement age), appointed after 18."""
+    today = date.today()
+    days = rng.randrange(int(age[0] * 365.25) + 1, int((age[1] + 1) * 365.25) - 1)
+    birth = today - timedelta(days=days)
+    start_year = min(today.year - 1, birth.year + rng.randint(22, 35))
     if pppk:
         start_year = max(start_year, 2022)
     month = rng.choice((1, 3, 4, 10, 12)) if not pppk else rng.choice((1, 3, 10))
@@ -128,16 +134,86 @@ def make_nip(rng: random.Random, seq: int, pppk: bool) -> str:
     return f"{birth:%Y%m%d}{start_year:04d}{month:02d}{gender}{seq % 1000:03d}"
 
 
-def _person_name(rng: random.Random, gender: str) -> str:
+def _person_name(rng: random.Random, gender: str, jabatan: str) -> str:
     first = rng.choice(
         demo_data.FIRST_NAMES_MALE if gender == "1" else demo_data.FIRST_NAMES_FEMALE
     )
-    prefix = rng.choice(demo_data.TITLES_PREFIX)
-    if prefix.strip() == "dr." and rng.random() < 0.7:
-        prefix = ""
-    return (
-        f"{prefix}{first} {rng.choice(demo_data.LAST_NAMES)}{rng.choice(demo_data.TITLES_SUFFIX)}"
-    )
+    prefix = "dr. " if jabatan.startswith("Dokter") else ""
+    suffix = ", M.Kes." if prefix and rng.random() < 0.3 else ""
+    if not prefix:
+        suffix = rng.choice(demo_data.TITLES_SUFFIX)
+    return f"{prefix}{first} {rng.choice(demo_data.LAST_NAMES)}{suffix}"
+
+
+def _grade(jabatan: str) -> str:
+    """The kind of post, which sets the rank and the age range (demo_data.GRADES)."""
+    if jabatan in ("Sekretaris Daerah", "Kepala Dinas", "Kepala Badan"):
+        return "jpt"
+    if jabatan in demo_data.ADMINISTRATOR_POSTS:
+        return "administrator"
+    if jabatan.startswith("Kepala ") or jabatan == "Lurah":
+        return "pengawas"
+    for kind in ("ahli muda", "ahli pertama", "terampil"):
+        if jabatan.lower().endswith(kind):
+            return kind
+    return "pelaksana"
+
+
+def _head_of(unit: Unit) -> str:
+    word = unit.name.split()[0]
+    if unit.depth == 1:
+        return demo_data.HEAD_OF_PERANGKAT_DAERAH.get(word, "Kepala Badan")
+    return demo_data.HEAD_BY_UNIT_WORD.get(word, "Kepala Seksi")
+
+
+def _jobs_in(unit: Unit, units_by_id: dict[int, Unit]) -> tuple[str, ...]:
+    """General posts everywhere; the Dinas's own trade outside its secretariat."""
+    top = unit
+    while top.depth > 1:
+        top = units_by_id[top.parent_id]
+    office = unit.name.split()[0] in ("Sekretariat", "Subbagian", "Bagian")
+    trade = () if office else demo_data.TRADE_JOBS.get(top.code, ())
+    return demo_data.GENERAL_JOBS + trade * 2  # the trade weighs more where it is practised
+
+
+def _place_people(
+    rng: random.Random, count: int, placeable: list[Unit], hr_scope: Unit
+) -> list[Unit]:
+    """Which unit each person sits in. The demo HR's Dinas gets HR_DINAS_SHARE of everyone,
+    spread evenly over its units so a newcomer sees real unit results there; the rest go
+    mostly to the lower units elsewhere."""
+    dinas = [u for u in placeable if u.path.startswith(hr_scope.path)]
+    others = [u for u in placeable if u not in dinas]
+    in_dinas = round(count * HR_DINAS_SHARE) if others else count
+    places = [dinas[n % len(dinas)] for n in range(in_dinas)]
+    weights = [1 + 2 * u.depth for u in others]
+    places += rng.choices(others, weights, k=count - in_dinas) if others else []
+    return places
+
+
+def _person(rng, seq: int, unit: Unit, jabatan: str, nips: set[str]) -> dict:
+    grade = demo_data.GRADES[_grade(jabatan)]
+    pppk = "pppk" in grade and rng.random() < 0.2
+    nip = make_nip(rng, seq, pppk, grade["age"])
+    while nip in nips:
+        nip = make_nip(rng, rng.randrange(1000), pppk, grade["age"])
+    if jabatan.startswith("Bidan") and nip[14] != "2":  # midwives in the demo are women
+        nip = nip[:14] + "2" + nip[15:]
+        while nip in nips:
+            nip = nip[:15] + f"{rng.randrange(1000):03d}"
+    nips.add(nip)
+    return {
+        "nip": nip,
+        "name": _person_name(rng, nip[14], jabatan),
+        "unit_id": unit.id,
+        "jabatan": jabatan,
+        "golongan": rng.choice(grade["pppk"] if pppk else grade["pns"]),
+        "jenis": "PPPK" if pppk else "PNS",
+        "email": None,
+        "is_demo": True,
+        "active": True,
+        "locale": None,
+    }
 
 
 def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[DemoAccount]:
@@ -160,48 +236,38 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
     for code, name, parent_code, _depth in demo_data.flatten(demo_data.ORG_TREE):
         units[code] = org.add_unit(code, name, units[parent_code] if parent_code else None)
     root = units[demo_data.ORG_TREE["code"]]
-    # People sit mostly in the lower units; a unit's "culture" shifts its scores.
+    units_by_id = {u.id: u for u in units.values()}
     placeable = [u for u in units.values() if u is not root]
-    weights = [1 + 2 * u.depth for u in placeable]
     culture = {u.id: rng.gauss(0, 0.45) for u in units.values()}
+    admin_unit = units.get("BKPSDM-PPI-DATA") or placeable[0]
+    hr_scope = units.get(HR_SCOPE_CODE) or placeable[0]
+    below = [u for u in placeable if u.path.startswith(hr_scope.path) and u is not hr_scope]
 
+    # The three printed accounts first, then everyone else; the first person placed in a
+    # unit heads it (PNS of the matching rank), the others hold functional posts.
+    total = max(employees, 3)
     nips: set[str] = set()
-    people: list[dict] = []
-    for i in range(max(employees, 3)):
-        pppk = rng.random() < 0.2
-        nip = make_nip(rng, i + 1, pppk)
-        while nip in nips:
-            nip = make_nip(rng, rng.randrange(1000), pppk)
-        nips.add(nip)
-        unit = rng.choices(placeable, weights)[0]
-        people.append(
-            {
-                "nip": nip,
-                "name": _person_name(rng, nip[14]),
-                "unit_id": unit.id,
-                "jabatan": rng.choice(demo_data.JABATAN),
-                "golongan": rng.choice(demo_data.GOLONGAN_PPPK if pppk else demo_data.GOLONGAN_PNS),
-                "jenis": "PPPK" if pppk else "PNS",
-                "email": None,
-                "is_demo": True,
-                "active": True,
-                "locale": None,
-            }
-        )
+    people = [
+        _person(rng, 1, admin_unit, "Pranata Komputer Ahli Muda", nips),
+        _person(rng, 2, hr_scope, "Analis Sumber Daya Manusia Aparatur Ahli Pertama", nips),
+        _person(rng, 3, (below or [hr_scope])[0], "Pengelola Data", nips),
+    ]
+    headed: set[int] = set()
+    for i, unit in enumerate(_place_people(rng, total - 3, placeable, hr_scope), start=4):
+        if unit.id not in headed:
+            headed.add(unit.id)
+            jabatan = _head_of(unit)
+        else:
+            jabatan = rng.choice(_jobs_in(unit, units_by_id))
+        people.append(_person(rng, i, unit, jabatan, nips))
     db.session.execute(sa.insert(Employee), people)
     db.session.flush()
     progress(steps // 3, steps)
     staff = list(db.session.scalars(sa.select(Employee).order_by(Employee.id)))
 
-    # The three printed accounts.
-    admin_unit = next((u for u in units.values() if u.code.startswith("BKPSDM")), placeable[0])
-    hr_scope = units.get(HR_SCOPE_CODE) or placeable[0]
     admin, hr, employee = staff[0], staff[1], staff[2]
-    admin.unit_id, admin.is_admin, admin.jabatan = admin_unit.id, True, "Pranata Komputer Ahli Muda"
-    hr.unit_id, hr.is_hr, hr.hr_unit_id = hr_scope.id, True, hr_scope.id
-    hr.jabatan = "Analis Sumber Daya Manusia Aparatur Ahli Pertama"
-    below = [u for u in placeable if u.path.startswith(hr_scope.path) and u is not hr_scope]
-    employee.unit_id = (below or [hr_scope])[0].id
+    admin.is_admin = True
+    hr.is_hr, hr.hr_unit_id = True, hr_scope.id
     for person, role in ((admin, "admin"), (hr, "hr"), (employee, "employee")):
         accounts.set_password(person, DEMO_PASSWORDS[role])
     db.session.flush()

@@ -27,10 +27,13 @@ _skipped: list[str] = []
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
+    asked = "screenshots" in (config.getoption("markexpr", "") or "")
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.no_transaction)
+        if not asked and item.get_closest_marker("screenshots"):
+            item.add_marker(pytest.mark.skip(reason="screenshots: run `make screenshots`"))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -112,7 +115,7 @@ def live_server(chromium_path, tmp_path_factory):
     }
     server = LiveServer(f"http://127.0.0.1:{port}", {}, env)
     server.flask("db", "upgrade")
-    seeded = server.flask("seed-demo", "--employees", "60")
+    seeded = server.flask("seed-demo")  # the default size, as `make run` seeds it
     for role, nip, password in re.findall(r"^demo-account (\w+) (\d+) (\S+)$", seeded.stdout, re.M):
         server.accounts[role] = (nip, password)
     log = (folder / "server.log").open("w")

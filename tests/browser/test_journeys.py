@@ -141,7 +141,7 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     # Only published versions are offered for a period.
     page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v2")
     page.get_by_label("Dibuka").fill("2027-01-05T08:00")
-    page.get_by_label("Ditutup").fill("2027-02-05T16:00")
+    page.get_by_label("Batas waktu").fill("2027-02-05T16:00")
     page.get_by_label("Unit yang diikutkan").select_option(index=0)
     page.get_by_role("button", name="Buat sebagai draf").click()
     expect(page.get_by_text("Periode sudah dibuat sebagai draf.")).to_be_visible()

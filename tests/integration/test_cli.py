@@ -1,10 +1,11 @@
 """The command line that other people's scripts rely on."""
 
 import re
+from datetime import date
 
 import sqlalchemy as sa
 
-from surveyapp.models import Employee, Period, Response
+from surveyapp.models import Employee, Period, Response, Unit
 from surveyapp.services import accounts
 
 LINE = re.compile(r"^demo-account (admin|hr|employee) (\d{18}) (\S+)$")
@@ -110,3 +111,40 @@ def test_s34_seed_demo_refuses_production(app, runner, session, monkeypatch):
     assert session.scalar(sa.select(sa.func.count(Employee.id))) == 0
     assert session.scalar(sa.select(sa.func.count(Unit.id))) == 0
     assert session.scalar(sa.select(sa.func.count(Period.id))) == 0
+
+
+def test_default_demo_shows_hr_real_unit_results_with_plausible_people(runner, session):
+    """A newcomer's `make run`: every unit of the demo HR's Dinas has enough answers in the
+    closed period for its results; posts fit the unit, ranks fit the post, nobody is past
+    retirement age (58, or 60 for the head of a Perangkat Daerah), no PPPK heads a unit."""
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    closed = session.scalar(sa.select(Period).where(Period.state == "closed"))
+    dinas = session.scalar(sa.select(Unit).where(Unit.code == "DISKOMINFO"))
+    sent = dict(
+        session.execute(
+            sa.select(Unit.code, sa.func.count(Response.id))
+            .join(Response, Response.unit_id == Unit.id)
+            .where(Response.period_id == closed.id, Response.state == "submitted")
+            .where(Unit.path.startswith(dinas.path))
+            .group_by(Unit.code)
+        ).all()
+    )
+    units_in_dinas = session.scalars(sa.select(Unit.code).where(Unit.path.startswith(dinas.path)))
+    assert {code: sent.get(code, 0) for code in units_in_dinas if sent.get(code, 0) < 5} == {}
+
+    heads = ("Kepala", "Sekretaris", "Camat", "Lurah", "Direktur")
+    ranks = {"Ahli Pertama": {"III/a", "III/b", "IX"}, "Ahli Muda": {"III/c", "III/d", "X"}}
+    ranks |= {"Kepala Seksi": {"III/c", "III/d", "IV/a"}, "Kepala Dinas": {"IV/c", "IV/d"}}
+    today = date.today()
+    for person in session.scalars(sa.select(Employee)):
+        born = date(int(person.nip[:4]), int(person.nip[4:6]), int(person.nip[6:8]))
+        age = (today - born).days / 365.25
+        senior = person.jabatan in ("Kepala Dinas", "Kepala Badan", "Sekretaris Daerah")
+        assert age < (60 if senior else 58), (person.jabatan, age)
+        assert not (person.jenis == "PPPK" and person.jabatan.startswith(heads)), person.jabatan
+        if person.jabatan.startswith(("Bidan", "Perawat", "Dokter")):
+            assert person.unit.code.startswith(("DINKES", "RSUD")), person.unit.name
+        for post, allowed in ranks.items():
+            if post in person.jabatan:
+                assert person.golongan in allowed, (person.jabatan, person.golongan)

@@ -66,7 +66,7 @@ def test_dashboard_sorts_by_a_column(admin_client, period):
 def test_non_respondents_lists_drafts_and_not_started_in_scope(hr_client, period, org):
     page = hr_client.get(f"/hr/periods/{period.id}/non-respondents").get_data(as_text=True)
     assert "Budi Santoso" in page and "Draf" in page  # the colleague's draft
-    assert "Rina HR A" in page and "Belum mengisi" in page
+    assert "Rina HR A" in page and "Belum mulai" in page
     assert "Siti Rahmawati" not in page  # submitted
     assert "Made Wirawan" not in page and "Agus HR B" not in page  # Dinas B
     assert "2 orang belum mengirim." in page

@@ -123,7 +123,7 @@ def test_pegawai_has_every_eligible_person_with_their_own_numbers(hr_client, wor
     assert row[1] == HOSTILE and sheet.cell(2, 2).data_type == "s"
     assert people[world.a1_people[3].nip][1] == "Bell ok"
     mine = scoring.person_result(world.answers[hostile.id], world.rules)
-    assert row[5] == "Sudah mengisi"
+    assert row[5] == "Sudah mengirim"
     assert row[14] == pytest.approx(mine.overall, abs=1e-9)
     assert row[7] == pytest.approx(mine.value_indices["BP"], abs=1e-9)
     draft = people[world.a1_people[6].nip]

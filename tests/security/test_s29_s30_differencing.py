@@ -88,7 +88,7 @@ def test_s29_workbook_of_an_open_period_is_a_participation_workbook(
             "Unit kerja",
             "Kode unit",
             "Wajib mengisi",
-            "Sudah mengisi",
+            "Sudah mengirim",
             "Draf",
             "Belum mulai",
             "Partisipasi",

@@ -174,7 +174,7 @@ def test_ringkasan_headers_rows_and_formats(book):
         "Unit kerja",
         "Kode unit",
         "Wajib mengisi",
-        "Sudah mengisi",
+        "Sudah mengirim",
         "Partisipasi",
     ]
     assert header[5] == "Nilai BP (BP)" and header[12] == "Indeks keseluruhan"
@@ -219,8 +219,8 @@ def test_pegawai_nip_text_indices_numbers_and_local_time(book):
     ]
     nip = sheet.cell(2, 1)
     assert nip.data_type == "s" and nip.value == "198506122010011001"
-    assert sheet.cell(2, 6).value == "Sudah mengisi"
-    assert sheet.cell(3, 6).value == "Draf" and sheet.cell(4, 6).value == "Belum mengisi"
+    assert sheet.cell(2, 6).value == "Sudah mengirim"
+    assert sheet.cell(3, 6).value == "Draf" and sheet.cell(4, 6).value == "Belum mulai"
     when = sheet.cell(2, 7)
     assert when.value == datetime(2026, 3, 2, 9, 30)  # 02:30 UTC is 09:30 WIB
     assert when.number_format == "yyyy-mm-dd hh:mm"
@@ -276,7 +276,7 @@ def test_english_headers_when_locale_is_en(app_ctx):
     assert book.sheetnames[0] == "Ringkasan"  # sheet names are fixed for scripts
     assert _header(book["Ringkasan"])[:3] == ["Unit", "Unit code", "Eligible"]
     assert _header(book["Pegawai"])[6] == "Submitted at (WIB)"
-    assert book["Pegawai"].cell(4, 6).value == "Not filled in"
+    assert book["Pegawai"].cell(4, 6).value == "Not started"
 
 
 def test_hidden_individuals_no_pegawai_and_withheld_unit_shows_no_numbers(app_ctx):
@@ -379,7 +379,7 @@ def test_non_respondent_list(app_ctx):
     assert [c.value for c in sheet[2]] == ["NIP", "Nama", "Unit kerja", "Jabatan", "Status"]
     assert sheet.cell(3, 2).value == HOSTILE and sheet.cell(3, 2).data_type == "s"
     assert sheet.cell(3, 1).data_type == "s"
-    assert [sheet.cell(r, 5).value for r in (3, 4)] == ["Draf", "Belum mengisi"]
+    assert [sheet.cell(r, 5).value for r in (3, 4)] == ["Draf", "Belum mulai"]
     assert sheet.auto_filter.ref == "A2:E4"
 
 

@@ -1,0 +1,52 @@
+"""Every page a role sees, for the accessibility, chart and screenshot checks.
+
+Paths may name `{closed}` (the closed demo period's id), `{unit}` (the demo HR's Dinas) and
+`{version}` (the first questionnaire version); `resolve` fills them in from the live server.
+"""
+
+from __future__ import annotations
+
+import json
+
+OPEN, CLOSED = "2026-S2", "2026-S1"  # the open and the closed period of `flask seed-demo`
+SIZES = {360: 740, 1366: 768}
+LANGUAGES = ("id", "en")
+
+PAGES: list[tuple[str, str, str]] = [
+    ("anonymous", "login", "/login"),
+    ("anonymous", "activate", "/activate"),
+    ("employee", "home", "/"),  # with "Past periods": my history
+    ("employee", "questionnaire-1", f"/survey/{OPEN}/page/1"),
+    ("employee", "questionnaire-7", f"/survey/{OPEN}/page/7"),
+    ("employee", "review", f"/survey/{OPEN}/review"),
+    ("employee", "result", f"/survey/{CLOSED}/result"),
+    ("hr", "hr-home", "/hr/"),
+    ("hr", "hr-unit", "/hr/periods/{closed}/units/{unit}"),
+    ("hr", "hr-non-respondents", "/hr/periods/{closed}/non-respondents"),
+    ("admin", "admin-home", "/admin/"),
+    ("admin", "admin-employees", "/admin/employees"),
+    ("admin", "admin-units", "/admin/units"),
+    ("admin", "admin-periods", "/admin/periods/new"),
+    ("admin", "admin-period", "/admin/periods/{closed}"),
+    ("admin", "admin-questions", "/admin/questions"),
+    ("admin", "admin-version", "/admin/questions/{version}"),
+    ("admin", "audit", "/admin/audit"),
+    ("admin", "jobs", "/jobs/"),
+]
+
+
+def resolve(server) -> dict[str, int]:
+    """The ids the paths need, read once from the live server's database."""
+    return json.loads(
+        server.python(
+            f"""
+import json
+import sqlalchemy as sa
+from surveyapp.models import Employee, Period, QuestionnaireVersion
+closed = db.session.scalar(sa.select(Period.id).where(Period.code == "{CLOSED}"))
+hr = db.session.scalar(sa.select(Employee).where(Employee.nip == "{server.accounts["hr"][0]}"))
+version = db.session.scalar(sa.select(sa.func.min(QuestionnaireVersion.id)))
+print(json.dumps({{"closed": closed, "unit": hr.hr_unit_id, "version": version}}))
+"""
+        )
+    )
