@@ -211,3 +211,20 @@ def test_complement_adds_units_up_until_the_minimum():
     # Without D's own member the region is 4: Z is withheld too.
     sizes["D"] = 13
     assert suppression(["D", "X", "Y", "Z"], up, sizes, 5)["Z"] == WITHHELD_COMPLEMENT
+
+
+def test_a_hidden_group_does_not_end_the_walk_over_the_groups_after_it():
+    # X (1, small) comes first; D after it still needs its complement: D 10 = own 4 + Y 6.
+    up = {"X": None, "D": None, "Y": "D"}
+    assert suppression(["X", "D", "Y"], up, {"X": 1, "D": 10, "Y": 6}, 5) == {
+        "X": WITHHELD_SMALL,
+        "Y": WITHHELD_COMPLEMENT,
+    }
+
+
+def test_complement_prefers_a_unit_that_adds_people_to_the_region():
+    # D 14 = own 3 + A 5 (all of it in A1 5, shown) + B 6. D minus A minus B leaves 3. Hiding A
+    # adds nobody (A1 still shows the same 5), so B goes, although A is smaller.
+    up = {"D": None, "A": "D", "A1": "A", "B": "D"}
+    sizes = {"D": 14, "A": 5, "A1": 5, "B": 6}
+    assert suppression(["D", "A", "A1", "B"], up, sizes, 5) == {"B": WITHHELD_COMPLEMENT}
