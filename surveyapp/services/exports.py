@@ -168,16 +168,18 @@ def job_subjects(jobs: Sequence[Job]) -> dict[str, list[str]]:
     period_ids = {j.params.get("period_id") for j in jobs} - {None}
     unit_ids = {j.params.get("unit_id") for j in jobs if not (j.summary or {}).get("unit")}
     unit_ids -= {None}
-    period_codes = dict(
-        db.session.execute(sa.select(Period.id, Period.code).where(Period.id.in_(period_ids)))
-        .tuples()
-        .all()
-    )
-    unit_codes = dict(
-        db.session.execute(sa.select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids)))
-        .tuples()
-        .all()
-    )
+    period_codes = {
+        pid: code
+        for pid, code in db.session.execute(
+            sa.select(Period.id, Period.code).where(Period.id.in_(period_ids))
+        )
+    }
+    unit_codes = {
+        uid: code
+        for uid, code in db.session.execute(
+            sa.select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))
+        )
+    }
     subjects = {}
     for job in jobs:
         unit = (job.summary or {}).get("unit") or unit_codes.get(job.params.get("unit_id"))
