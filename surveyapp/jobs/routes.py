@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from ..db_sqlite import write_transaction, writes
 from ..extensions import db
 from ..models import Job
-from ..services import audit, jobs
+from ..services import audit, exports, jobs
 from . import bp
 
 KIND_NAMES = {
@@ -49,7 +49,9 @@ def mine():
     ).all()
     for job in rows:
         jobs.refresh(job)
-    return render_template("jobs/list.html", jobs=rows, kinds=KIND_NAMES)
+    return render_template(
+        "jobs/list.html", jobs=rows, kinds=KIND_NAMES, subjects=exports.job_subjects(rows)
+    )
 
 
 @bp.get("/<job_id>")
@@ -65,6 +67,7 @@ def show(job_id: str):
         job=job,
         status=jobs.status(job),
         kinds=KIND_NAMES,
+        subjects=exports.job_subjects([job]),
         failure=gettext(job.message) if job.message else GENERIC_FAILURE,
     )
 

@@ -7,13 +7,15 @@ The scope is checked again when the job runs, with the rights its owner has then
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+import sqlalchemy as sa
 from flask_babel import force_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
 from .. import excel
 from ..extensions import db
-from ..models import Employee, Job, Period, utcnow
+from ..models import Employee, Job, Period, Unit, utcnow
 from ..xlsx_reader import SpreadsheetRejected
 from . import imports, org, periods, reports, results
 from .jobs import JobContext, JobFailed, Kind, Output, message_id
@@ -156,6 +158,34 @@ def close_period(ctx: JobContext, period_id: int) -> Output:
         raise JobFailed(NOT_OPEN) from None
     whole = results.published(period).total
     return Output(summary={"period_id": period.id, "responses": whole.submitted})
+
+
+def job_subjects(jobs: Sequence[Job]) -> dict[str, list[str]]:
+    """What each job covers, by job id: the unit code and the period code, so that two exports
+    of the same kind are told apart ("Workbook (Excel) · DISKOMINFO · 2026-S2"). The unit is
+    the one the run covered (its summary), else the one asked for; none for the whole period.
+    Two queries for the whole list."""
+    period_ids = {j.params.get("period_id") for j in jobs} - {None}
+    unit_ids = {j.params.get("unit_id") for j in jobs if not (j.summary or {}).get("unit")}
+    unit_ids -= {None}
+    period_codes = {
+        pid: code
+        for pid, code in db.session.execute(
+            sa.select(Period.id, Period.code).where(Period.id.in_(period_ids))
+        )
+    }
+    unit_codes = {
+        uid: code
+        for uid, code in db.session.execute(
+            sa.select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))
+        )
+    }
+    subjects = {}
+    for job in jobs:
+        unit = (job.summary or {}).get("unit") or unit_codes.get(job.params.get("unit_id"))
+        period = period_codes.get(job.params.get("period_id"))
+        subjects[job.id] = [part for part in (unit, period) if part]
+    return subjects
 
 
 NOT_OPEN = _l("This period is not open, so it cannot be closed.")

@@ -20,6 +20,7 @@ def test_language_switch_is_remembered_and_logout_ends_the_session(phone, live_s
     phone.get_by_role("button", name="English").click()
     expect(phone.locator("html")).to_have_attribute("lang", "en")
     expect(phone.get_by_text(re.compile("Draft, \\d+ of \\d+ answered"))).to_be_visible()
+    phone.get_by_text("Menu", exact=True).click()  # on a phone the links fold into a menu
     phone.get_by_role("button", name=re.compile("Log out")).click()
     expect(phone).to_have_url(re.compile("/login"))
     phone.goto(live_server.url + "/")

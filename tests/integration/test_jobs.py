@@ -351,3 +351,23 @@ def test_s36_job_download_refused_after_scope_moved(app, org, login, period, ses
     for job_url in (workbook, listing.headers["Location"]):
         assert client.get(job_url).status_code == 404
         assert client.get(job_url + "/download").status_code == 404
+
+
+def test_job_page_and_my_exports_name_the_unit_and_period(app, org, hr_client, period):
+    """Two workbooks of the same period for two units are told apart: the job page's title
+    is "kind · unit code · period code", the list shows each with its unit, period and time,
+    and the bar's rows read as a sentence of the page's language."""
+    urls = [
+        hr_client.post(f"/hr/periods/{period.id}/report.xlsx", data=form).location
+        for form in ({}, {"unit": str(org.bidang_a1.id)})
+    ]
+    page = hr_client.get(urls[0]).get_data(as_text=True)
+    name = f"Laporan (Excel) · DINAS-A · {period.code}"
+    assert f"<h1>{name}</h1>" in page
+    assert f"<title>{name} · " in page
+    assert 'data-text="{done} dari {total} baris"' in page
+    listing = hr_client.get("/jobs/").get_data(as_text=True)
+    for unit in ("DINAS-A", "A-1"):
+        assert listing.count(f"Laporan (Excel) · {unit} · {period.code}</a>") == 1, unit
+    assert listing.count('data-label="Dimulai"') == len(urls)
+    assert 'class="table cards"' in listing

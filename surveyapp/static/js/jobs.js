@@ -18,7 +18,9 @@
       part("percent").textContent = data.percent + " %";
     }
     if (data.total) {
-      part("rows").textContent = number(data.done) + texts.rows + number(data.total);
+      // The sentence comes from the page, translated on the server: "38 dari 38 baris".
+      var rows = part("rows").dataset.text || "{done}" + texts.rows + "{total}";
+      part("rows").textContent = rows.replace("{done}", number(data.done)).replace("{total}", number(data.total));
     }
     if (data.eta_seconds) {
       part("eta").textContent = data.eta_seconds >= 90
