@@ -177,3 +177,23 @@ def log_in(page, server, role: str) -> None:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _indonesian_again(request):
+    """A logged-in user's language is remembered on the account, and every module shares the
+    live server: after a module that switched someone to English, switch everyone back, so the
+    next module starts as a newcomer does (in Indonesian)."""
+    yield
+    if not CHROMIUM.exists():
+        return
+    server, browser = request.getfixturevalue("live_server"), request.getfixturevalue("browser")
+    for role in server.accounts:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            log_in(page, server, role)
+            if page.locator("html").get_attribute("lang") != "id":
+                page.get_by_role("button", name="Bahasa Indonesia").click()
+        finally:
+            context.close()
