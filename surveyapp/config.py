@@ -113,6 +113,10 @@ class Config:
         cfg["RATELIMIT_STORAGE_URI"] = env.get(
             "SURVEYAPP_RATELIMIT_STORAGE_URI", cfg["RATELIMIT_STORAGE_URI"]
         )
+        # Logins per minute from one address (a shared office NAT may need more).
+        cfg["LOGIN_ADDRESS_LIMIT"] = env.get(
+            "SURVEYAPP_LOGIN_ADDRESS_LIMIT", cfg["LOGIN_ADDRESS_LIMIT"]
+        )
         raw_proxies = env.get("SURVEYAPP_TRUSTED_PROXIES", "").strip()
         if raw_proxies:
             if not raw_proxies.isdigit():

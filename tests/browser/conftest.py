@@ -111,6 +111,8 @@ def live_server(chromium_path, tmp_path_factory):
         "FLASK_APP": "wsgi.py",
         "SURVEYAPP_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite'}",
         "SURVEYAPP_SECRET_KEY": "browser-tests-" + "k" * 40,
+        # Every test logs in from 127.0.0.1; the per-address limit is S07's business, not theirs.
+        "SURVEYAPP_LOGIN_ADDRESS_LIMIT": "10000 per minute",
         "PYTHONUNBUFFERED": "1",
     }
     server = LiveServer(f"http://127.0.0.1:{port}", {}, env)

@@ -12,13 +12,8 @@ from tests.browser.conftest import log_in
 from tests.browser.pages import LANGUAGES, PAGES, SIZES, resolve
 
 BLOCKING = {"serious", "critical"}
-# HR and admin pages are being reworked elsewhere (issue 17): known violations, listed by id.
-SCROLL = "scrollable-region-focusable (serious, 360 px): a table scroll box takes no focus"
-KNOWN: dict[str, str] = {
-    "hr-unit": SCROLL,
-    "hr-non-respondents": SCROLL,
-    "audit": SCROLL,
-}
+# Known violations, by page name, each marked xfail with its reason: none left.
+KNOWN: dict[str, str] = {}
 
 
 def choose_language(page, server, lang: str) -> None:
