@@ -7,6 +7,11 @@ Paths may name `{closed}` (the closed demo period's id), `{unit}` (the demo HR's
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
 
 OPEN, CLOSED = "2026-S2", "2026-S1"  # the open and the closed period of `flask seed-demo`
 SIZES = {360: 740, 1366: 768}
@@ -50,3 +55,31 @@ print(json.dumps({{"closed": closed, "unit": hr.hr_unit_id, "version": version}}
 """
         )
     )
+
+
+def choose_language(page, server, lang: str) -> None:
+    """Pick the language by its button (a logged-in user's choice is remembered)."""
+    if page.locator("html").get_attribute("lang") != lang:
+        name = {"id": "Bahasa Indonesia", "en": "English"}[lang]
+        page.get_by_role("button", name=name).click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def each_view(browser, server, role: str) -> Iterator[tuple[int, str, object]]:
+    """(width, language, page) for every screen size and language, the page logged in as
+    `role` (anonymous: on the login page); the account is left in Indonesian."""
+    for width, height in SIZES.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            if role == "anonymous":
+                page.goto(server.url + "/login")
+            else:
+                log_in(page, server, role)
+            for lang in LANGUAGES:
+                choose_language(page, server, lang)
+                yield width, lang, page
+            choose_language(page, server, "id")
+        finally:
+            context.close()
