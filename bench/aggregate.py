@@ -6,7 +6,7 @@ and the suppression decision, stored), (b) every person's indices from the per-r
 stored at submit, (c) the same recomputed from the raw answers, for comparison. Target: (a) and
 (b) at most 1.5 times the baseline
 (docs/design.md "Performance targets"). Also timed: writing the per-response sums for the whole
-period at once (the "sums backfill"; at submit it is one person's seven rows), and
+period at once (the "sums backfill"; at submit it is one person's row), and
 snapshots.verify, which recomputes everything from the answers and must find no difference.
 
     python -m bench.aggregate [--employees N] [--units N] [--repeat N] [--only sqlite|postgresql]
