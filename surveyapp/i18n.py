@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import flask_babel
-from babel.numbers import format_decimal
-from babel.numbers import format_percent as babel_format_percent
+from babel import Locale
+from babel.numbers import parse_pattern
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale, gettext, ngettext, to_user_timezone
 from flask_login import current_user
@@ -78,7 +79,7 @@ def format_number(value: float | None, decimals: int = 2) -> str:
     if value is None:
         return "–"
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return format_decimal(value, format=pattern, locale=current_locale())
+    return _apply(pattern, value, current_locale())
 
 
 def format_percent(fraction: float | None, decimals: int = 1) -> str:
@@ -86,7 +87,19 @@ def format_percent(fraction: float | None, decimals: int = 1) -> str:
     if fraction is None:
         return "–"
     pattern = "#,##0." + "0" * decimals + "%" if decimals else "#,##0%"
-    return babel_format_percent(fraction, format=pattern, locale=current_locale())
+    return _apply(pattern, fraction, current_locale())
+
+
+@lru_cache(maxsize=64)
+def _pattern_and_locale(pattern: str, locale: str):
+    """Babel parses a pattern and loads a locale on every call; a page of 500 units formats
+    thousands of numbers, so both are kept."""
+    return parse_pattern(pattern), Locale.parse(locale)
+
+
+def _apply(pattern: str, value: float, locale: str) -> str:
+    parsed, babel_locale = _pattern_and_locale(pattern, locale)
+    return parsed.apply(value, babel_locale)
 
 
 def days_left(deadline: datetime | None, now: datetime | None = None) -> str:
