@@ -96,6 +96,22 @@ def create_database(server_url: str) -> tuple[str, callable]:
     return sa.make_url(server_url).set(database=name).render_as_string(False), drop
 
 
+def own_database(bench: str) -> tuple[str, callable] | None:
+    """A PostgreSQL database of the bench's own (BENCH_DATABASE_URL or TEST_DATABASE_URL names
+    the server): (url, drop), or None after saying why there is none."""
+    server_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+        "TEST_DATABASE_URL", DEFAULT_SERVER
+    )
+    if not server_url.startswith("postgresql"):
+        print(f"{bench} needs PostgreSQL; BENCH_DATABASE_URL is {server_url!r}")
+        return None
+    try:
+        return create_database(server_url)
+    except Exception as exc:
+        print(f"PostgreSQL at {server_url} is not reachable ({type(exc).__name__}): {exc}")
+        return None
+
+
 def seed(url: str, employees: int) -> dict:
     """Schema, a unit tree, `employees` people sharing one production-cost password hash,
     and one open period with all of them on the roster. Bulk inserts; seconds, not minutes."""
@@ -483,18 +499,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--employees", type=int, default=10_000)
     args = parser.parse_args(argv)
     steps = [float(s) for s in args.steps.split(",")]
-    server_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-        "TEST_DATABASE_URL", DEFAULT_SERVER
-    )
-    if not server_url.startswith("postgresql"):
-        print(f"bench/load.py needs PostgreSQL; BENCH_DATABASE_URL is {server_url!r}")
+    database = own_database("bench/load.py")
+    if database is None:
         return 2
-
-    try:
-        url, drop = create_database(server_url)
-    except Exception as exc:
-        print(f"PostgreSQL at {server_url} is not reachable ({type(exc).__name__}): {exc}")
-        return 2
+    url, drop = database
     workdir = Path(tempfile.mkdtemp(prefix="surveyapp-load-"))
     server = None
     try:

@@ -42,15 +42,14 @@ from urllib.parse import urlencode
 from bench.common import Figure, report
 from bench.load import (
     CSRF_INPUT,
-    DEFAULT_SERVER,
     PASSWORD,
     WORKERS,
     Client,
     Recorder,
     _sleep_until,
     _status_of,
-    create_database,
     free_port,
+    own_database,
     p95,
     redis_answers,
     start_server,
@@ -203,17 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30.0, help="measured time per page")
     args = parser.parse_args(argv)
-    server_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-        "TEST_DATABASE_URL", DEFAULT_SERVER
-    )
-    if not server_url.startswith("postgresql"):
-        print(f"bench/pages.py needs PostgreSQL; BENCH_DATABASE_URL is {server_url!r}")
+    database = own_database("bench/pages.py")
+    if database is None:
         return 2
-    try:
-        url, drop = create_database(server_url)
-    except Exception as exc:
-        print(f"PostgreSQL at {server_url} is not reachable ({type(exc).__name__}): {exc}")
-        return 2
+    url, drop = database
     workdir = Path(tempfile.mkdtemp(prefix="surveyapp-pages-"))
     server = None
     try:

@@ -29,6 +29,7 @@ import time
 import zipfile
 import zlib
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -215,8 +216,9 @@ def _feed(
 
 
 def _read_all(archive, name, limit, parser, deadline) -> None:
-    for _ in _feed(archive, name, limit, parser, deadline):
-        pass
+    """Feed a whole part to the parser: _feed yields after each chunk (for readers that stop
+    early); here every chunk is wanted, so the generator is drained without keeping anything."""
+    deque(_feed(archive, name, limit, parser, deadline), maxlen=0)
 
 
 # --- where the first sheet and the strings are ----------------------------------------------
