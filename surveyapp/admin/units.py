@@ -85,7 +85,7 @@ def unit_create():
 def _detail_page(unit: Unit, form: UnitUpdateForm) -> str:
     form.offer(org.possible_parents(unit))
     children = org.children_of(unit)
-    people = org.people_per_unit().get(unit.id, 0)
+    people = org.people_in(unit)
     return render_template(
         "admin/units/detail.html", unit=unit, form=form, children=children, people=people
     )

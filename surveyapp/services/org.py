@@ -202,6 +202,15 @@ def people_per_unit() -> dict[int, int]:
     )
 
 
+def people_in(unit: Unit) -> int:
+    """Active employees placed directly in one unit."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Employee.id)).where(
+            Employee.active.is_(True), Employee.unit_id == unit.id
+        )
+    )
+
+
 def possible_parents(unit: Unit) -> list[Unit]:
     """Where a unit may move: every active unit outside its own subtree (no cycles)."""
     return list(

@@ -376,19 +376,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
     else:
         units = [_participation_line(r, r.depth) for r in _participation_rows(period, scope)]
-        totals = participation_totals(period, scope)
-        total = UnitLine(
-            code=scope.code,
-            name=scope.name,
-            depth=0,
-            eligible=totals.eligible,
-            submitted=totals.submitted,
-            participation=totals.rate,
-            indices={},
-            overall=None,
-            band=None,
-            drafts=totals.drafts,
-        )
+        total = _participation_line(participation_totals(period, scope), 0, scope)
         stats, alpha = [], {}
     with force_locale(locale):
         scope_name = scope.name or gettext("The whole organisation")
@@ -440,19 +428,22 @@ def _participation_rows(period: Period, scope: Scope) -> list[UnitParticipation]
     return rows
 
 
-def _participation_line(row: UnitParticipation, depth: int) -> UnitLine:
+def _participation_line(counts, depth: int, unit=None) -> UnitLine:
+    """A line of counts only: a unit's participation row, or (with `unit` a Scope) the
+    scope's totals."""
+    unit = unit or counts
     return UnitLine(
-        code=row.code,
-        name=row.name,
+        code=unit.code,
+        name=unit.name,
         depth=depth,
-        eligible=row.eligible,
-        submitted=row.submitted,
-        participation=row.rate,
+        eligible=counts.eligible,
+        submitted=counts.submitted,
+        participation=counts.rate,
         indices={},
         overall=None,
         band=None,
-        unit_id=row.unit_id,
-        drafts=row.drafts,
+        unit_id=unit.unit_id,
+        drafts=counts.drafts,
     )
 
 
