@@ -29,7 +29,6 @@ import time
 import zipfile
 import zlib
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -216,9 +215,8 @@ def _feed(
 
 
 def _read_all(archive, name, limit, parser, deadline) -> None:
-    """Feed a whole part to the parser: _feed yields after each chunk (for readers that stop
-    early); here every chunk is wanted, so the generator is drained without keeping anything."""
-    deque(_feed(archive, name, limit, parser, deadline), maxlen=0)
+    for _ in _feed(archive, name, limit, parser, deadline):
+        pass
 
 
 # --- where the first sheet and the strings are ----------------------------------------------
