@@ -108,6 +108,20 @@ class Rules:
         return tuple(plan)
 
     @cached_property
+    def total_tables(self) -> tuple[tuple[str, int, tuple[tuple[float, float, float], ...]], ...]:
+        """Per value with items: (code, lowest total, and for each possible total from there
+        up (mean, index, weight * index)). A value has at most k * (max - min) + 1 totals, so
+        scoring a person is seven lookups; the same operations as person_from_totals."""
+        tables = []
+        for code, k, low, high, span, weight in self.value_plan:
+            rows = []
+            for total in range(low, high + 1):
+                index = (total - low) * 100 / span
+                rows.append((total / k, index, weight * index))
+            tables.append((code, low, tuple(rows)))
+        return tuple(tables)
+
+    @cached_property
     def value_pairs(self) -> tuple[tuple[str, str], ...]:
         """Each unordered pair of values with items once, squares included (see Moments)."""
         codes = self.value_codes
@@ -236,23 +250,24 @@ def person_from_totals(totals: Mapping[str, int], rules: Rules) -> PersonResult:
 
 def person_from_total_list(totals: Sequence[int], rules: Rules) -> PersonResult:
     """person_from_totals with the totals in the order of rules.value_codes: the hot path of a
-    report over a whole organisation. A value index comes from the whole-number total with a
-    single division, so an index that is exactly 85 is 85.0 (not 84.99999999999999) and the
-    database, which sums whole numbers exactly, agrees to the last bit; overall as in
-    overall_index (the same operations in the same order, so the same floats), band as in
-    band_for."""
-    if len(totals) != len(rules.value_plan):
-        raise ValueError(f"expected {len(rules.value_plan)} value totals, got {len(totals)}")
+    report over a whole organisation, so each value's numbers are looked up in
+    Rules.total_tables. A value index comes from the whole-number total with a single
+    division, so an index that is exactly 85 is 85.0 (not 84.99999999999999) and the database,
+    which sums whole numbers exactly, agrees to the last bit; overall as in overall_index (the
+    same operations in the same order, so the same floats), band as in band_for."""
+    tables = rules.total_tables
+    if len(totals) != len(tables):
+        raise ValueError(f"expected {len(tables)} value totals, got {len(totals)}")
     means: dict[str, float] = {}
     indices: dict[str, float] = {}
     weighted = []
-    for (code, k, low, high, span, weight), total in zip(rules.value_plan, totals, strict=True):
-        if not low <= total <= high:
-            raise ValueError(f"total {total} of value {code} is outside {low}-{high}")
-        means[code] = total / k
-        index = (total - low) * 100 / span
-        indices[code] = index
-        weighted.append(weight * index)
+    for (code, low, table), total in zip(tables, totals, strict=True):
+        at = total - low
+        if not 0 <= at < len(table):
+            highest = low + len(table) - 1
+            raise ValueError(f"total {total} of value {code} is outside {low}-{highest}")
+        means[code], indices[code], weight_times_index = table[at]
+        weighted.append(weight_times_index)
     if rules.total_weight == 0:
         raise ValueError("total weight of the values is 0: the overall index is undefined")
     overall = math.fsum(weighted) / rules.total_weight
