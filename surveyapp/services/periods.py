@@ -200,19 +200,21 @@ def add_late_joiner(period: Period, employee: Employee, *, actor: Employee | Non
     )
     if exists:
         raise PeriodError("already_on_roster")
-    in_period = db.session.scalar(
-        sa.select(PeriodUnit.id).where(
+    # The period's frozen path of the unit, not today's: a unit moved since the period opened
+    # still counts where the period's tree has it (docs/design.md, "Results").
+    frozen_path = db.session.scalar(
+        sa.select(PeriodUnit.path).where(
             PeriodUnit.period_id == period.id, PeriodUnit.unit_id == employee.unit_id
         )
     )
-    if in_period is None:
+    if frozen_path is None:
         raise PeriodError("unit_not_in_period")
     db.session.add(
         RosterEntry(
             period_id=period.id,
             employee_id=employee.id,
             unit_id=employee.unit_id,
-            unit_path=employee.unit.path,
+            unit_path=frozen_path,
         )
     )
     audit.record(

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from surveyapp import scoring
-from surveyapp.models import Answer, ResponseScore, ResultSnapshot
+from surveyapp.models import Answer, ResponseScore, ResultSnapshot, RosterEntry
 from surveyapp.services import org as org_service
 from surveyapp.services import periods, responses, results, snapshots
 
@@ -165,3 +165,33 @@ def test_admin_closes_through_a_job_that_computes_the_results(
     # A second click finds nothing to close, and says so.
     again = admin_client.post(f"/admin/periods/{period.id}/close", follow_redirects=True)
     assert "Hanya periode yang sedang dibuka" in again.get_data(as_text=True)
+
+
+def test_a_late_joiner_after_a_unit_move_counts_where_the_period_has_the_unit(
+    build, org, people, session, runner
+):
+    """The roster entry takes the period's frozen path, not the unit's new one: otherwise the
+    person would count under one path in the participation and under another in the answers."""
+    rng = random.Random(7)
+    period = build.period([org.root])
+    frozen = results.period_units(period)
+    frozen_path = next(u.path for u in frozen if u.unit_id == org.bidang_a1.id)
+    org_service.move_unit(org.bidang_a1, org.dinas_b)
+    session.flush()
+    assert org.bidang_a1.path != frozen_path
+    late = build.employee(org.bidang_a1, name="Pindahan Baru")
+    periods.add_late_joiner(period, late, actor=org.admin)
+    session.flush()
+    for person in [*people[:12], late]:
+        _fill_and_submit(period, person, rng)
+    assert responses.find_response(period, late).unit_path == frozen_path
+    periods.close_period(period)
+    session.flush()
+    _verify(runner, period)
+    on_roster = session.scalar(
+        sa.select(sa.func.count(RosterEntry.id)).where(
+            RosterEntry.period_id == period.id, RosterEntry.unit_path == frozen_path
+        )
+    )
+    bidang = results.published(period).group(frozen_path)
+    assert (bidang.eligible, bidang.submitted) == (on_roster, 13)
