@@ -460,20 +460,31 @@ def count_columns() -> tuple:
 
 
 def _roster_counts(period: Period, root_path: str | None) -> dict[str, Tally]:
-    """Eligible, submitted and draft counts per exact roster unit path: one GROUP BY."""
+    """Eligible, submitted and draft counts per unit of the frozen tree: one GROUP BY."""
     query = (
         roster_with_responses(period, root_path)
-        .add_columns(RosterEntry.unit_path, *count_columns())
-        .group_by(RosterEntry.unit_path)
+        .add_columns(RosterEntry.unit_id, *count_columns())
+        .group_by(RosterEntry.unit_id)
     )
-    return {path: Tally(e, s, d) for path, e, s, d in db.session.execute(query)}
+    path_of = _path_of_unit(period)
+    tallies: dict[str, Tally] = {}
+    for unit_id, e, s, d in db.session.execute(query):
+        tallies.setdefault(path_of.get(unit_id, ORGANISATION), Tally()).add(Tally(e, s, d))
+    return tallies
+
+
+def _path_of_unit(period: Period) -> dict[int, str]:
+    """Unit id -> its path in the period's frozen tree. Results group by the unit id (a whole
+    number is the cheaper key over 100,000 rows) and are named by the frozen path; a roster
+    entry's unit is always in that tree (services/periods)."""
+    return {u.unit_id: u.path for u in period_units(period)}
 
 
 def _moments_by_path(
     period: Period, info: _Version, source: str = FROM_SUMS
 ) -> dict[str, scoring.Moments]:
-    """scoring.Moments of the submitted people per exact roster unit path: one query, two
-    GROUP BYs (per response, then per path)."""
+    """scoring.Moments of the submitted people per unit of the frozen tree: one query, two
+    GROUP BYs (per response, then per unit)."""
     rules = info.rules
     codes = rules.value_codes
     query, u_columns = _per_response(period, info, None, source)
@@ -485,23 +496,23 @@ def _moments_by_path(
         *(sa.func.sum(u[c]) for c in codes),
         *(sa.func.sum(u[a] * u[b]) for a, b in pairs),
     ]
-    query = sa.select(per_response.c.unit_path, *columns).group_by(per_response.c.unit_path)
+    query = sa.select(per_response.c.unit_id, *columns).group_by(per_response.c.unit_id)
+    path_of = _path_of_unit(period)
     result: dict[str, scoring.Moments] = {}
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):
         n = int(row[1])
         if n == 0:
             continue
         sums = [int(x) for x in row[2 : 2 + len(codes)]]
         products = [int(x) for x in row[2 + len(codes) :]]
-        result[row[0]] = scoring.Moments(
+        own = scoring.Moments(
             n, dict(zip(codes, sums, strict=True)), dict(zip(pairs, products, strict=True))
         )
+        result.setdefault(path_of.get(row[0], ORGANISATION), scoring.Moments()).add(own)
     return result
 
 
-def _answer_counts_by_path(
-    period: Period, info: _Version, units: list[PeriodUnit]
-) -> dict[str, dict[int, dict[int, int]]]:
+def _answer_counts_by_path(period: Period, info: _Version) -> dict[str, dict[int, dict[int, int]]]:
     """unit path -> item id -> raw answer -> how many submitted responses gave it.
 
     Grouped by the response's unit id and item, one count per scale point in the row: a
@@ -520,12 +531,13 @@ def _answer_counts_by_path(
         .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
         .group_by(Response.unit_id, Answer.item_id)
     )
-    path_of = {u.unit_id: u.path for u in units}
+    path_of = _path_of_unit(period)
     counts: dict[str, dict[int, dict[int, int]]] = {}
     for unit_id, item_id, *per_point in db.session.connection().execute(query):
-        counts.setdefault(path_of.get(unit_id, ORGANISATION), {})[item_id] = {
-            point: n for point, n in zip(points, per_point, strict=True) if n
-        }
+        into = counts.setdefault(path_of.get(unit_id, ORGANISATION), {}).setdefault(item_id, {})
+        for point, n in zip(points, per_point, strict=True):
+            if n:
+                into[point] = into.get(point, 0) + n
     return counts
 
 
@@ -639,7 +651,7 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
             moments[group].add(own)
     step(2)
     counts: dict[str, dict[int, dict[int, int]]] = {g: {} for g in tallies}
-    for path, by_item in _answer_counts_by_path(period, info, units).items():
+    for path, by_item in _answer_counts_by_path(period, info).items():
         for group in groups_of(path):
             into = counts[group]
             for item_id, by_answer in by_item.items():
