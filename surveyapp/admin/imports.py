@@ -80,6 +80,11 @@ def imports_commit(token: str):
     job, _created = jobs.start(
         "import_roster",
         current_user._get_current_object(),
-        {"token": token, "kind": kind, "deactivate_missing": request.form.get("deactivate") == "1"},
+        {
+            "token": token,
+            "kind": kind,
+            "deactivate_missing": request.form.get("deactivate") == "1",
+            "join_open_periods": request.form.get("join") == "1",
+        },
     )
     return redirect(url_for("jobs.show", job_id=job.id), code=303)

@@ -18,7 +18,7 @@ from ..xlsx_reader import MSG_REQUIRED, Columns, RowError, Sheet, cell_text
 ROLE_WORDS = {"pegawai": "employee", "employee": "employee", "hr": "hr", "admin": "admin"}
 Progress = Callable[[int, int | None], None]
 UnitRow = tuple[int, str, str, str | None]  # row number, code, name, parent code
-Known = tuple[int, bool, int]  # a known person: id, active, fingerprint (imports._existing_people)
+Known = tuple[int, bool, int, int]  # id, active, fingerprint, unit id (imports._existing_people)
 
 
 class Tally(Protocol):
