@@ -358,6 +358,8 @@ def _import(kind: str, path: str, dry_run: bool, codes_output: str | None = None
             target.unlink(missing_ok=True)
         raise
     click.echo(f"imported {summary}")
+    for code, added in done.joined.items():
+        click.echo(f"joined {code} {added}")
     if written:
         click.echo(f"activation codes for {written} new accounts: {target}")
 

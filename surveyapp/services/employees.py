@@ -73,7 +73,7 @@ def update(person: Employee, changes: EmployeeChanges, *, actor: Employee) -> No
 
     The person's fields pass the rules the roster import applies (module validation), which
     raise validation.Invalid naming the field: refused, never cut short to fit."""
-    fields = validation.clean(asdict(changes), validation.EMPLOYEE_RULES)
+    fields = validation.clean_person(asdict(changes))
     unit = _unit(changes.unit_id, "unit_id")
     if unit.id != person.unit_id and not unit.active:
         raise EmployeeRefused("inactive_unit", "unit_id")

@@ -36,6 +36,8 @@ from .roster_rows import Progress
 
 UNIT_COLUMNS = ["Kode Unit", "Nama Unit", "Kode Induk"]
 EMPLOYEE_COLUMNS = ["NIP", "Nama", "Kode Unit", "Jabatan", "Golongan", "Jenis"]
+# Read when present; an absent column leaves that field of existing people alone.
+OPTIONAL_EMPLOYEE_COLUMNS = ["Email", "Peran"]
 PREVIEW_ROWS = 20
 PREVIEW_ERRORS = 500  # the preview page lists this many; the command line lists them all
 BATCH = 2000
