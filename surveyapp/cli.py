@@ -270,8 +270,44 @@ def backup(output: Path) -> None:
     click.echo(f"restore: {result.restore_hint}")
 
 
-def _import(kind: str, path: str, dry_run: bool, **options) -> None:
-    """All or nothing: every error as `row N, column C: message` and exit 1, or apply."""
+def _codes_target(codes_output: str | None) -> Path:
+    """Where the activation codes go: the file asked for, or a new name in instance/. Its
+    folder is created (0700) when missing; an existing file is never overwritten."""
+    from flask import current_app
+
+    from .files import private_dir
+    from .services import imports
+
+    if codes_output:
+        target = Path(codes_output)
+        private_dir(target.parent)
+    else:
+        folder = private_dir(current_app.instance_path)
+        target = folder / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
+    if target.exists():
+        raise click.ClickException(f"{target} exists; activation codes never overwrite a file.")
+    return target
+
+
+def _write_codes(codes, target: Path) -> None:
+    """The codes workbook, complete before the import commits: a failed write leaves no
+    accounts whose codes nobody has, and a failed commit leaves no file of dead codes."""
+    from .excel import write_activation_codes
+    from .files import open_private
+
+    try:
+        with open_private(target, exclusive=True) as fh:  # 0600 before a code is written
+            write_activation_codes(codes, fh)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    finally:
+        codes.close()
+
+
+def _import(kind: str, path: str, dry_run: bool, codes_output: str | None = None, **options):
+    """All or nothing: every error as `row N, column C: message` and exit 1, or apply. The
+    activation codes of new accounts are written before the commit (docs/design.md)."""
     from contextlib import ExitStack
 
     from .db_sqlite import deferred_transactions
@@ -285,6 +321,8 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
         bars.close()  # the bar of the phase before ends first
         return bars.enter_context(cli_progress(f"import-{kind} ({phase})"))
 
+    # Checked before any work: a folder that cannot be made or a file that exists stops here.
+    target = None if dry_run or kind != "employees" else _codes_target(codes_output)
     try:
         # A dry run only reads, like the web preview: without SQLite's write lock (S33). A
         # real import plans and applies under the lock, so it applies what it checked.
@@ -301,21 +339,29 @@ def _import(kind: str, path: str, dry_run: bool, **options) -> None:
     if dry_run:
         click.echo(f"dry-run {summary}")
         return
-    db.session.commit()
-    click.echo(f"imported {summary}")
+    written = 0
     if done.codes is not None:
-        from flask import current_app
-
-        from .excel import write_activation_codes
-        from .files import open_private
-
-        target = (
-            Path(current_app.instance_path) / f"kode-aktivasi-{imports.activation_token()[:8]}.xlsx"
-        )
-        with open_private(target, exclusive=True) as fh:  # 0600 before a code is written
-            write_activation_codes(done.codes, fh)
-        done.codes.close()
-        click.echo(f"activation codes for {len(done.codes)} new accounts: {target}")
+        written = len(done.codes)
+        try:
+            _write_codes(done.codes, target)
+        except OSError as exc:
+            db.session.rollback()
+            raise click.ClickException(
+                f"Could not write the activation codes to {target} ({exc.strerror}); "
+                "nothing was imported."
+            ) from None
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if written:
+            target.unlink(missing_ok=True)
+        raise
+    click.echo(f"imported {summary}")
+    for code, added in done.joined.items():
+        click.echo(f"joined {code} {added}")
+    if written:
+        click.echo(f"activation codes for {written} new accounts: {target}")
 
 
 @click.command("import-units")
@@ -333,7 +379,35 @@ def import_units(path: str, dry_run: bool) -> None:
 @click.option(
     "--deactivate-missing", is_flag=True, help="Deactivate active people not in the file."
 )
+@click.option(
+    "--codes-output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The .xlsx for the new accounts' activation codes (default: a new file in instance/); "
+    "its folder is created if missing, an existing file is refused.",
+)
+@click.option(
+    "--no-join-open-periods",
+    "join_open_periods",
+    is_flag=True,
+    flag_value=False,
+    default=True,
+    help="Do not add new and moved people to the open periods whose units they are in.",
+)
 @with_appcontext
-def import_employees(path: str, dry_run: bool, deactivate_missing: bool) -> None:
+def import_employees(
+    path: str,
+    dry_run: bool,
+    deactivate_missing: bool,
+    codes_output: str | None,
+    join_open_periods: bool,
+) -> None:
     """Import employees (NIP, Nama, Kode Unit, Jabatan, Golongan, Jenis, Email, Peran)."""
-    _import("employees", path, dry_run, deactivate_missing=deactivate_missing)
+    _import(
+        "employees",
+        path,
+        dry_run,
+        codes_output,
+        deactivate_missing=deactivate_missing,
+        join_open_periods=join_open_periods,
+    )

@@ -798,3 +798,123 @@ def write_activation_codes(rows: Iterable[tuple[str, str, str]], output: Output)
         count += 1
     book.save(output)
     return count
+
+
+# --- the roster template an admin downloads from the import page --------------------------------
+
+ROSTER_EXAMPLE = {
+    "NIP": "199001012015031001",
+    "Nama": "Dewi Lestari",
+    "Kode Unit": "CONTOH",
+    "Jabatan": "Analis Kebijakan Ahli Pertama",
+    "Golongan": "III/a",
+    "Jenis": "PNS",
+    "Email": "dewi.lestari@contoh.go.id",
+    "Peran": "pegawai",
+}
+TEXT_ROWS = 5000  # rows of the NIP column formatted as Text ahead of typing
+
+
+def _roster_help() -> dict[str, tuple[str, str]]:
+    """Per column: required or optional, and what to enter (the import's rules, in words)."""
+    required, optional = _("Required"), _("Optional")
+    return {
+        "NIP": (
+            required,
+            _(
+                "18 digits, typed as text: the column is formatted as Text, so Excel keeps "
+                "every digit. Spaces and dots are allowed. Each NIP once in the file."
+            ),
+        ),
+        "Nama": (required, _("Full name with titles, at most 200 characters.")),
+        "Kode Unit": (
+            required,
+            _(
+                "The code of an existing, active unit (see Administration > Units). The "
+                "example's CONTOH is not a unit: the import refuses it."
+            ),
+        ),
+        "Jabatan": (optional, _("Position, at most 200 characters; may be empty.")),
+        "Golongan": (
+            optional,
+            _(
+                "PNS: I/a to IV/e (I to III have a to d, IV has a to e), for example III/b. "
+                "PPPK: a grade from I to XVII, for example IX. May be empty."
+            ),
+        ),
+        "Jenis": (required, _("PNS or PPPK.")),
+        "Email": (
+            optional,
+            _("Optional column. One address. Without this column, e-mails are left as they are."),
+        ),
+        "Peran": (
+            optional,
+            _(
+                "Optional column: pegawai, hr or admin, separated by commas. An HR officer's "
+                "scope starts at their own unit. Without this column, roles are left as they are."
+            ),
+        ),
+    }
+
+
+def write_roster_template(columns: Sequence[str], output: Output, *, locale: str = "id") -> None:
+    """The employees roster template: sheet "Pegawai" with the headers the import reads, one
+    example row and the NIP column formatted as Text; sheet "Petunjuk" explains each column
+    in the locale's language. Headers and sheet names are the import's, in both locales."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    with force_locale(locale):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Pegawai"
+        bold = Font(bold=True)
+        for col, name in enumerate(columns, 1):
+            cell = sheet.cell(1, col, name)
+            cell.font = bold
+            value = ROSTER_EXAMPLE.get(name)
+            example = sheet.cell(2, col, value)
+            example.number_format = "@"  # every example cell is text, as typed
+            sheet.column_dimensions[get_column_letter(col)].width = max(14, len(value or "") + 2)
+        nip = get_column_letter(list(columns).index("NIP") + 1)
+        sheet.column_dimensions[nip].number_format = "@"
+        for row in range(3, TEXT_ROWS + 2):
+            sheet[f"{nip}{row}"].number_format = "@"  # a NIP typed here stays 18 digits
+        sheet.freeze_panes = "A2"
+        if "Jenis" in columns:
+            jenis = get_column_letter(list(columns).index("Jenis") + 1)
+            rule = DataValidation(type="list", formula1='"PNS,PPPK"', allow_blank=False)
+            rule.add(f"{jenis}2:{jenis}{TEXT_ROWS + 1}")
+            sheet.add_data_validation(rule)
+        notes = book.create_sheet("Petunjuk")
+        notes.append([_("How to fill in this roster")])
+        notes["A1"].font = Font(bold=True, size=13)
+        for line in (
+            _(
+                "Fill in one row per employee on the sheet Pegawai, from row 2. Row 2 is an "
+                "example: type over it or delete it."
+            ),
+            _(
+                "Keep the headers of row 1 as they are. Columns may be in any order; other "
+                "columns are ignored."
+            ),
+            _(
+                "Upload the file on Administration > Import the roster. Nothing is written "
+                "until you have seen the preview; a file with any error writes nothing."
+            ),
+        ):
+            notes.append([line])
+        notes.append([])
+        header = [_("Column"), _("Required or optional"), _("What to enter"), _("Example")]
+        notes.append(header)
+        for cell in notes[notes.max_row]:
+            cell.font = bold
+        help_text = _roster_help()
+        for name in columns:
+            need, what = help_text.get(name, ("", ""))
+            notes.append([name, need, what, ROSTER_EXAMPLE.get(name, "")])
+        for col, width in zip("ABCD", (16, 20, 80, 30), strict=True):
+            notes.column_dimensions[col].width = width
+        for row in notes.iter_rows(min_row=1):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        book.save(output)

@@ -93,8 +93,58 @@ def jabatan(value: Any) -> str:
     return _text(value, JABATAN_MAX, required=False)
 
 
+# Golongan (docs/domain.md): a PNS holds a ruang I/a to IV/e (I to III have a to d, IV has a
+# to e); a PPPK holds a grade from I to XVII. Written as Roman numerals; Arabic ones (3/b, 9)
+# and any case or spacing are read and stored the usual way ("III/b", "IX").
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+         "XIV", "XV", "XVI", "XVII")  # fmt: skip
+PNS_RUANG = {"I": "abcd", "II": "abcd", "III": "abcd", "IV": "abcde"}
+PNS_GOLONGAN = tuple(f"{g}/{r}" for g, letters in PNS_RUANG.items() for r in letters)
+PPPK_GOLONGAN = ROMAN
+_GOLONGAN = re.compile(r"(?P<grade>[IVXivx]+|\d{1,2})\s*(?:[/-]?\s*(?P<ruang>[A-Za-z]))?")
+
+MSG_GOLONGAN = _l(
+    "%(value)s is not a golongan: a PNS has I/a to IV/e (for example III/b), a PPPK a grade "
+    "from I to XVII."
+)
+MSG_GOLONGAN_PNS = _l(
+    "%(value)s is a PPPK grade; a PNS has a golongan from I/a to IV/e (for example III/b)."
+)
+MSG_GOLONGAN_PPPK = _l("%(value)s is a PNS golongan; a PPPK has a grade from I to XVII.")
+
+
 def golongan(value: Any) -> str:
-    return _text(value, GOLONGAN_MAX, required=False)
+    """Empty (not known), a PNS golongan I/a to IV/e or a PPPK grade I to XVII, written the
+    usual way. Whether it suits the person's jenis is `golongan_for`'s question."""
+    text = _text(value, GOLONGAN_MAX, required=False)
+    if not text:
+        return ""
+    match = _GOLONGAN.fullmatch(text)
+    grade = None
+    if match:
+        raw = match["grade"].upper()
+        grade = ROMAN[int(raw) - 1] if raw.isdigit() and 1 <= int(raw) <= 17 else raw
+    if grade is None or grade not in ROMAN:
+        raise Invalid(MSG_GOLONGAN, value=text)
+    if match["ruang"] is None:
+        return grade
+    ruang = match["ruang"].lower()
+    if ruang not in PNS_RUANG.get(grade, ""):
+        raise Invalid(MSG_GOLONGAN, value=text)
+    return f"{grade}/{ruang}"
+
+
+def golongan_for(jenis_value: str, golongan_value: str) -> str:
+    """A golongan (already read by `golongan`) that suits the jenis: I/a to IV/e for a PNS,
+    a grade I to XVII for a PPPK. The one cross-field rule of a person, used by the edit form
+    (through `clean_person`) and by each import row."""
+    if not golongan_value:
+        return golongan_value
+    if jenis_value == "PNS" and golongan_value not in PNS_GOLONGAN:
+        raise Invalid(MSG_GOLONGAN_PNS, value=golongan_value)
+    if jenis_value == "PPPK" and golongan_value not in PPPK_GOLONGAN:
+        raise Invalid(MSG_GOLONGAN_PPPK, value=golongan_value)
+    return golongan_value
 
 
 def jenis(value: Any) -> str:
@@ -156,4 +206,15 @@ def clean(values: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, Any
         except Invalid as exc:
             exc.field = name
             raise
+    return cleaned
+
+
+def clean_person(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A person's fields through EMPLOYEE_RULES, then the golongan against the jenis."""
+    cleaned = clean(values, EMPLOYEE_RULES)
+    try:
+        golongan_for(cleaned["jenis"], cleaned["golongan"])
+    except Invalid as exc:
+        exc.field = "golongan"
+        raise
     return cleaned

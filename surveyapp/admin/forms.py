@@ -15,6 +15,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -72,6 +73,22 @@ class ExtendForm(BaseForm):
 
 class NipForm(BaseForm):
     nip = StringField(_l("NIP"), validators=[DataRequired(), Length(max=40)])
+
+
+class NipListForm(BaseForm):
+    """Late joiners: NIPs pasted from a spreadsheet column or typed, one per line."""
+
+    nips = TextAreaField(
+        _l("NIPs, one per line"),
+        validators=[DataRequired(), Length(max=200_000)],
+        description=_l("Paste a column of NIPs from Excel; spaces and dots inside a NIP are fine."),
+    )
+
+
+class ImportJoinForm(BaseForm):
+    """Late joiners: everyone one employees import created."""
+
+    entry = SelectField(_l("Import"), coerce=form_id, validate_choice=False)
 
 
 class ImportForm(BaseForm):

@@ -8,12 +8,23 @@ commit checks it again from scratch, so nothing the browser sends back is truste
 
 from __future__ import annotations
 
+import io
 import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import excel
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..i18n import current_locale
@@ -42,6 +53,24 @@ def imports_upload():
         },
     )
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.get("/imports/template.xlsx")
+@admin_required
+def imports_template():
+    """The employees roster template (excel.write_roster_template), its help in the page's
+    language."""
+    data = io.BytesIO()
+    excel.write_roster_template(
+        imports.EMPLOYEE_COLUMNS + imports.OPTIONAL_EMPLOYEE_COLUMNS, data, locale=current_locale()
+    )
+    data.seek(0)
+    return send_file(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="templat-pegawai.xlsx",
+    )
 
 
 def preview_page(job: Job):
@@ -80,6 +109,11 @@ def imports_commit(token: str):
     job, _created = jobs.start(
         "import_roster",
         current_user._get_current_object(),
-        {"token": token, "kind": kind, "deactivate_missing": request.form.get("deactivate") == "1"},
+        {
+            "token": token,
+            "kind": kind,
+            "deactivate_missing": request.form.get("deactivate") == "1",
+            "join_open_periods": request.form.get("join") == "1",
+        },
     )
     return redirect(url_for("jobs.show", job_id=job.id), code=303)

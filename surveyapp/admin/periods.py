@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
-from ..i18n import to_utc
+from ..i18n import format_datetime, format_number, to_utc
 from ..models import (
     PERIOD_OPEN,
     Period,
@@ -19,7 +20,17 @@ from ..models import (
 )
 from ..services import accounts, jobs, periods
 from . import bp
-from .forms import ExtendForm, NipForm, PeriodForm
+from .forms import ExtendForm, ImportJoinForm, NipForm, NipListForm, PeriodForm
+
+# Why a line of a pasted list of late joiners is refused (periods.add_late_joiners).
+LIST_PROBLEMS = {
+    "not_a_nip": _l("Not a NIP: a NIP has 18 digits."),
+    "listed_twice": _l("Already listed on line %(line)d."),
+    "unknown": _l("No employee has this NIP."),
+    "inactive": _l("%(name)s: this account is not active."),
+    "already_on_roster": _l("%(name)s is already on the roster; remove this line."),
+    "unit_not_in_period": _l("%(name)s: unit %(unit)s is not part of the period."),
+}
 
 PERIOD_ERRORS = {
     "closes_before_opens": _l("The period must close after it opens."),
@@ -30,6 +41,9 @@ PERIOD_ERRORS = {
     "inactive": _l("This account is not active."),
     "already_on_roster": _l("This person is already on the roster."),
     "unit_not_in_period": _l("This person's unit is not part of the period."),
+    "empty_list": _l("Enter at least one NIP."),
+    "list_too_long": _l("At most 5,000 NIPs at a time."),
+    "unknown_import": _l("Choose one of the imports listed."),
     "not_submitted": _l("This response has not been submitted."),
     "code_taken": _l("This code is already used by another period."),
     "version_not_published": _l(
@@ -84,17 +98,43 @@ def period_new():
 @bp.get("/periods/<int:period_id>")
 @admin_required
 def period_detail(period_id: int):
-    period = _period(period_id)
+    return _detail_page(_period(period_id))
+
+
+def _detail_page(period: Period, joiner: NipListForm | None = None, problems=None, status=200):
+    """The period page; a refused list of late joiners comes back as typed, with every bad
+    line named (422)."""
     roster, submitted = periods.period_counts(period)
+    by_import = ImportJoinForm(prefix="byimport")
+    recent = periods.recent_imports() if period.state == PERIOD_OPEN else []
+    by_import.entry.choices = [
+        (
+            r.entry_id,
+            _(
+                "%(when)s · %(who)s · %(n)s accounts created",
+                when=format_datetime(r.at),
+                who=r.actor or "flask import-employees",
+                n=format_number(r.created, 0),
+            ),
+        )
+        for r in recent
+    ]
+    problems = [
+        (line, text, str(LIST_PROBLEMS[key]) % values if values else str(LIST_PROBLEMS[key]))
+        for line, text, key, values in problems or []
+    ]
     return render_template(
         "admin/periods/detail.html",
         period=period,
         roster=roster,
         submitted=submitted,
         extend=ExtendForm(),
-        joiner=NipForm(prefix="joiner"),
+        joiner=joiner or NipListForm(prefix="joiner"),
+        problems=problems,
+        by_import=by_import,
+        recent_imports=recent,
         reopen=NipForm(prefix="reopen"),
-    )
+    ), status
 
 
 def _change(period_id: int, action, success):
@@ -161,14 +201,71 @@ def _person(form: NipForm):
 @writes
 @admin_required
 def period_add_joiner(period_id: int):
-    employee = _person(NipForm(prefix="joiner"))
-    if employee is None:
-        return redirect(url_for(".period_detail", period_id=period_id), code=303)
-    return _change(
-        period_id,
-        lambda p: periods.add_late_joiner(p, employee, actor=_admin()),
-        _l("Added to the roster."),
+    """Late joiners by a pasted list of NIPs: all or nothing (periods.add_late_joiners)."""
+    period = _period(period_id)
+    form = NipListForm(prefix="joiner")
+    if not form.validate_on_submit():
+        flash(str(PERIOD_ERRORS["empty_list"]), "error")
+        return _detail_page(period, form, status=422)
+    try:
+        added = periods.add_late_joiners(period, form.nips.data.splitlines(), actor=_admin())
+    except periods.ListRefused as refused:
+        db.session.rollback()
+        flash(
+            ngettext(
+                "%(num)d line is refused, so nobody was added: fix or remove it and send the "
+                "list again.",
+                "%(num)d lines are refused, so nobody was added: fix or remove them and send "
+                "the list again.",
+                len(refused.problems),
+            ),
+            "error",
+        )
+        return _detail_page(period, form, refused.problems, status=422)
+    except periods.PeriodError as error:
+        db.session.rollback()
+        flash(str(PERIOD_ERRORS.get(str(error), error)), "error")
+        return _detail_page(period, form, status=422)
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d person added to the roster.", "%(num)d people added to the roster.", added
+        ),
+        "success",
     )
+    return redirect(url_for(".period_detail", period_id=period_id), code=303)
+
+
+@bp.post("/periods/<int:period_id>/roster/import")
+@writes
+@admin_required
+def period_add_import(period_id: int):
+    """Late joiners: everyone one employees import created (periods.add_import_to_period)."""
+    form = ImportJoinForm(prefix="byimport")
+    if not form.validate_on_submit() or form.entry.data is None:
+        flash(str(PERIOD_ERRORS["unknown_import"]), "error")
+        return redirect(url_for(".period_detail", period_id=period_id), code=303)
+    period = _period(period_id)
+    try:
+        done = periods.add_import_to_period(period, form.entry.data, actor=_admin())
+    except periods.PeriodError as error:
+        db.session.rollback()
+        flash(str(PERIOD_ERRORS.get(str(error), error)), "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Of the %(created)s accounts that import created, %(added)s were added to the "
+                "roster, %(already)s were on it already, and %(outside)s are inactive or in a "
+                "unit outside the period.",
+                created=format_number(done.created, 0),
+                added=format_number(done.added, 0),
+                already=format_number(done.already, 0),
+                outside=format_number(done.outside, 0),
+            ),
+            "success",
+        )
+    return redirect(url_for(".period_detail", period_id=period_id), code=303)
 
 
 @bp.post("/periods/<int:period_id>/reopen")

@@ -73,7 +73,7 @@ def update(person: Employee, changes: EmployeeChanges, *, actor: Employee) -> No
 
     The person's fields pass the rules the roster import applies (module validation), which
     raise validation.Invalid naming the field: refused, never cut short to fit."""
-    fields = validation.clean(asdict(changes), validation.EMPLOYEE_RULES)
+    fields = validation.clean_person(asdict(changes))
     unit = _unit(changes.unit_id, "unit_id")
     if unit.id != person.unit_id and not unit.active:
         raise EmployeeRefused("inactive_unit", "unit_id")
@@ -117,3 +117,34 @@ def reset_activation(person: Employee, *, actor: Employee) -> str:
     if not person.active:
         raise EmployeeRefused("inactive")
     return accounts.issue_activation_code(person, actor=actor)
+
+
+def whom_to_ask(employee: Employee, limit: int = 3) -> tuple[list[str], list[str]]:
+    """Who to ask, for an employee who is on no open period's roster: the active HR officers
+    whose scope holds their unit (the nearest scope first), who know the roster, and the
+    active admins, who add people to a period. Names only, a few of each."""
+    hr: list[str] = []
+    unit_path = employee.unit.path if employee.unit is not None else None
+    if unit_path:
+        scope = sa.orm.aliased(Unit)
+        hr = list(
+            db.session.scalars(
+                sa.select(Employee.name)
+                .join(scope, scope.id == Employee.hr_unit_id)
+                .where(
+                    Employee.is_hr.is_(True),
+                    Employee.active.is_(True),
+                    Employee.id != employee.id,
+                    sa.literal(unit_path).startswith(scope.path),
+                )
+                .order_by(scope.depth.desc(), Employee.name)
+                .limit(limit)
+            )
+        )
+    admins = db.session.scalars(
+        sa.select(Employee.name)
+        .where(Employee.is_admin.is_(True), Employee.active.is_(True), Employee.id != employee.id)
+        .order_by(Employee.name)
+        .limit(limit)
+    )
+    return hr, list(admins)

@@ -120,9 +120,16 @@ def import_preview(
     return Output(name="preview.json", summary={"ok": result["ok"], **result.get("counts", {})})
 
 
-def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bool) -> Output:
+def import_roster(
+    ctx: JobContext,
+    token: str,
+    kind: str,
+    deactivate_missing: bool,
+    join_open_periods: bool = False,
+) -> Output:
     """Apply an uploaded roster that was previewed; the activation codes of new accounts
-    become the job's file, downloadable once."""
+    become the job's file, downloadable once. With `join_open_periods` new and moved people
+    join the open periods that cover their unit (the preview's choice)."""
     path = imports.upload_path(ctx.app, token)
     if not path.exists():
         raise JobFailed(UPLOAD_GONE)
@@ -130,6 +137,7 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
         str(path),
         kind,
         deactivate_missing=deactivate_missing,
+        join_open_periods=join_open_periods and kind == "employees",
         actor=ctx.owner,
         # The bar shows the write only: the check was shown by the preview.
         progress=lambda phase: ctx.progress if phase == "write" else None,
@@ -137,13 +145,14 @@ def import_roster(ctx: JobContext, token: str, kind: str, deactivate_missing: bo
     if not done.ok:
         raise JobFailed(FILE_CHANGED)
     path.unlink(missing_ok=True)
+    summary = {**done.counts, "joined": done.joined}
     if done.codes is None:
-        return Output(summary=done.counts)
+        return Output(summary=summary)
     # Only this process's user may read the codes while they wait for their one download.
     with ctx.open_output() as fh:
         excel.write_activation_codes(done.codes, fh)
     done.codes.close()
-    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=done.counts)
+    return Output(name=f"kode-aktivasi-{_today():%Y%m%d}.xlsx", summary=summary)
 
 
 def close_period(ctx: JobContext, period_id: int) -> Output:

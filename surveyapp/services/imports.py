@@ -31,11 +31,13 @@ from ..extensions import db
 from ..files import open_private, private_dir
 from ..models import Employee, Unit, utcnow
 from ..xlsx_reader import Columns, RowError, open_sheet
-from . import accounts, audit, org, roster_rows
+from . import accounts, audit, org, periods, roster_rows
 from .roster_rows import Progress
 
 UNIT_COLUMNS = ["Kode Unit", "Nama Unit", "Kode Induk"]
 EMPLOYEE_COLUMNS = ["NIP", "Nama", "Kode Unit", "Jabatan", "Golongan", "Jenis"]
+# Read when present; an absent column leaves that field of existing people alone.
+OPTIONAL_EMPLOYEE_COLUMNS = ["Email", "Peran"]
 PREVIEW_ROWS = 20
 PREVIEW_ERRORS = 500  # the preview page lists this many; the command line lists them all
 BATCH = 2000
@@ -198,16 +200,52 @@ def _compared(has_email: bool, has_roles: bool) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _existing_people(compared: tuple[str, ...]) -> dict[int, tuple[int, bool, int]]:
-    """int(NIP) -> (id, active, fingerprint of the compared fields); streamed, so the map is
-    all that stays (about 350 bytes a known person)."""
+def _existing_people(compared: tuple[str, ...]) -> dict[int, tuple[int, bool, int, int]]:
+    """int(NIP) -> (id, active, fingerprint of the compared fields, unit id); streamed, so
+    the map is all that stays (about 350 bytes a known person)."""
     columns = [getattr(Employee, name) for name in compared]
     result = db.session.execute(
-        sa.select(Employee.id, Employee.nip, Employee.active, *columns).execution_options(
-            yield_per=5000
-        )
+        sa.select(
+            Employee.id, Employee.nip, Employee.active, Employee.unit_id, *columns
+        ).execution_options(yield_per=5000)
     )
-    return {int(row[1]): (row[0], row[2], hash(tuple(row[3:]))) for row in result}
+    return {int(row[1]): (row[0], row[2], hash(tuple(row[4:])), row[3]) for row in result}
+
+
+class _Joins:
+    """Who an employees import brings to the open periods (docs/design.md, "The roster"),
+    counted while the rows are planned: per open period the new people whose unit is in its
+    frozen tree, the others who come into it (moved into one of its units, or active again),
+    and those who moved but keep their place on its roster; and the new people no open
+    period covers."""
+
+    def __init__(self) -> None:
+        self.trees = periods.open_trees(with_roster=True)
+        self.counts = {t.code: {"new": 0, "joining": 0, "staying": 0} for t in self.trees}
+        self.outside = 0
+
+    def codes_for(self, record: dict, old) -> list[str]:
+        """The open periods this row's person would join, and count them."""
+        codes = []
+        for tree in self.trees:
+            count = self.counts[tree.code]
+            if old is not None and old[0] in tree.roster:
+                if old[3] != record["unit_id"]:
+                    count["staying"] += 1
+            elif record["unit_id"] in tree.units:
+                count["new" if old is None else "joining"] += 1
+                codes.append(tree.code)
+        if old is None and not codes:
+            self.outside += 1
+        return codes
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "periods": [
+                {"code": t.code, "name": t.name, **self.counts[t.code]} for t in self.trees
+            ],
+            "outside": self.outside,
+        }
 
 
 def plan_employees(
@@ -236,6 +274,7 @@ def plan_employees(
         for code, uid, active in db.session.execute(sa.select(Unit.code, Unit.id, Unit.active))
     }
     existing = _existing_people(compared)
+    joins = _Joins()
     seen: dict[int, int] = {}
     rows = roster_rows.check_employees(
         sheet,
@@ -252,15 +291,16 @@ def plan_employees(
         row = tuple(record[f] for f in FIELDS)
         if old is None:
             plan.create.add(row)
-            plan._show("create", {"row": number, **record})
+            plan._show("create", {"row": number, **record, "periods": joins.codes_for(record, old)})
         elif not old[1] or old[2] != hash(tuple(record[f] for f in compared)):
             plan.update.add((old[0], *row))
-            plan._show("update", {"row": number, **record})
+            plan._show("update", {"row": number, **record, "periods": joins.codes_for(record, old)})
+    plan.options["open_periods"] = joins.summary()
     if deactivate_missing and not plan.errors:
         keep = actor.id if actor is not None else None
         plan.deactivate = [
             person_id
-            for key, (person_id, active, _fp) in existing.items()
+            for key, (person_id, active, _fp, _unit) in existing.items()
             if active and key not in seen and person_id != keep
         ]
         if plan.deactivate:
@@ -314,6 +354,7 @@ def preview(
         "ok": plan.ok,
         "counts": plan.counts(),
         "preview": plan.preview,
+        "open_periods": plan.options.get("open_periods"),
         "errors": [[e.row, e.column, e.message] for e in plan.errors[:PREVIEW_ERRORS]],
     }
 
@@ -338,9 +379,17 @@ class Codes:
         self._spill.close()
 
 
-def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | None = None) -> Codes:
+def apply_employees(
+    plan: Plan,
+    actor: Employee | None,
+    progress: Progress | None = None,
+    *,
+    join_open_periods: bool = False,
+) -> Codes:
     """Insert, update and deactivate in bulk; new accounts get activation codes, returned for
-    the one-time download. Flushes, never commits."""
+    the one-time download. With `join_open_periods` the new people, and the people who come
+    into an open period's units, join its roster (periods.join_open_periods; the counts per
+    period land in plan.options["joined"]). Flushes, never commits."""
     if not plan.ok or plan.kind != "employees":
         raise ValueError("only an employees plan without errors can be applied")
     total = len(plan.create) + len(plan.update) + len(plan.deactivate)
@@ -350,6 +399,13 @@ def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | Non
     codes = Codes()
     connection = db.session.connection()
     insert = sa.insert(Employee)
+    trees = periods.open_trees() if join_open_periods else []
+    joined: dict[str, int] = {t.code: 0 for t in trees}
+
+    def join(who) -> None:
+        for code, n in periods.join_open_periods(who, trees=trees).items():
+            joined[code] += n
+
     for batch in plan.create.batches():
         rows = []
         for values in batch:
@@ -369,6 +425,8 @@ def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | Non
                 }
             )
         connection.execute(insert, rows)
+        if trees:
+            join(Employee.nip.in_([row["nip"] for row in rows]))
         done += len(rows)
         if progress:
             progress(done, total)
@@ -399,6 +457,8 @@ def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | Non
             for person_id, *rest in batch
         ]
         connection.execute(update, rows)
+        if trees:
+            join(Employee.id.in_([row["p_id"] for row in rows]))
         done += len(rows)
         if progress:
             progress(done, total)
@@ -413,7 +473,15 @@ def apply_employees(plan: Plan, actor: Employee | None, progress: Progress | Non
         done += len(chunk)
         if progress:
             progress(done, total)
-    audit.record("employees_imported", actor=actor, object_type="import", after=plan.counts())
+    plan.options["joined"] = joined
+    # `created_at` is every new account's creation instant: the period page adds "everyone
+    # this import created" by it (periods.add_import_to_period).
+    audit.record(
+        "employees_imported",
+        actor=actor,
+        object_type="import",
+        after={**plan.counts(), "created_at": now.isoformat(), "joined": joined},
+    )
     db.session.expire_all()
     return codes
 
@@ -434,6 +502,7 @@ class Imported:
     errors: list[RowError]
     applied: bool = False
     codes: Codes | None = None
+    joined: dict[str, int] = field(default_factory=dict)  # open period code -> people added
 
     @property
     def ok(self) -> bool:
@@ -447,6 +516,7 @@ def run_import(
     deactivate_missing: bool = False,
     actor: Employee | None = None,
     dry_run: bool = False,
+    join_open_periods: bool = False,
     progress: Callable[[str], Progress | None] | None = None,
 ) -> Imported:
     """Check a units or employees file and, when no row has an error and this is not a dry
@@ -467,13 +537,16 @@ def run_import(
         if kind == "units":
             apply_units(plan, actor=actor)
             return Imported(counts, [], applied=True)
-        codes = apply_employees(plan, actor=actor, progress=phase("write"))
+        codes = apply_employees(
+            plan, actor=actor, progress=phase("write"), join_open_periods=join_open_periods
+        )
     finally:
         plan.close()
+    joined = plan.options.get("joined", {})
     if not len(codes):
         codes.close()
-        return Imported(counts, [], applied=True)
-    return Imported(counts, [], applied=True, codes=codes)
+        return Imported(counts, [], applied=True, joined=joined)
+    return Imported(counts, [], applied=True, codes=codes, joined=joined)
 
 
 UPLOAD_MAX_AGE = timedelta(hours=24)

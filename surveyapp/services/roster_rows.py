@@ -18,7 +18,7 @@ from ..xlsx_reader import MSG_REQUIRED, Columns, RowError, Sheet, cell_text
 ROLE_WORDS = {"pegawai": "employee", "employee": "employee", "hr": "hr", "admin": "admin"}
 Progress = Callable[[int, int | None], None]
 UnitRow = tuple[int, str, str, str | None]  # row number, code, name, parent code
-Known = tuple[int, bool, int]  # a known person: id, active, fingerprint (imports._existing_people)
+Known = tuple[int, bool, int, int]  # id, active, fingerprint, unit id (imports._existing_people)
 
 
 class Tally(Protocol):
@@ -174,6 +174,11 @@ def check_employees(
             else:
                 seen[key] = number
         cells = _check_cells(number, values, cols, plan.errors, PERSON_CELLS)
+        if cells["Golongan"] and cells["Jenis"]:  # both read: does the golongan suit the jenis?
+            try:
+                validation.golongan_for(cells["Jenis"], cells["Golongan"])
+            except validation.Invalid as exc:
+                error("Golongan", str(exc))
         unit_code = cells["Kode Unit"]  # None: refused above
         if unit_code is not None and unit_code not in units:
             error("Kode Unit", MSG_UNKNOWN_UNIT, code=unit_code)

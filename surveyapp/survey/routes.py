@@ -20,7 +20,7 @@ from ..models import RESPONSE_SUBMITTED, Period, utcnow
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
 from ..nip import format_nip
 from ..parsing import ascii_int
-from ..services import periods, personal, responses
+from ..services import employees, periods, personal, responses
 from ..services.responses import ResponseError
 from . import bp
 
@@ -56,7 +56,10 @@ def home():
     employee = _me()
     open_statuses = responses.statuses_for(employee, periods.open_periods_for(employee))
     past_statuses = responses.statuses_for(employee, periods.past_periods_for(employee))
-    return render_template("survey/home.html", open_statuses=open_statuses, past=past_statuses)
+    ask = employees.whom_to_ask(employee) if not open_statuses else None
+    return render_template(
+        "survey/home.html", open_statuses=open_statuses, past=past_statuses, ask=ask
+    )
 
 
 def _page_context(period: Period, number: int):

@@ -61,7 +61,7 @@ def test_period_cycle_create_open_extend_join_reopen_close(app, admin_client, or
     assert period.closes_at.replace(tzinfo=None) > (now + timedelta(days=29))
     # A late joiner in Dinas A.
     newcomer = build.employee(org.dinas_a, name="Pegawai Baru")
-    admin_client.post(f"{base}/roster", data={"joiner-nip": newcomer.nip})
+    admin_client.post(f"{base}/roster", data={"joiner-nips": newcomer.nip})
     assert session.scalar(
         sa.select(RosterEntry.id).where(
             RosterEntry.period_id == period.id, RosterEntry.employee_id == newcomer.id

@@ -216,16 +216,17 @@ def test_late_joiner_is_added_in_their_unit_and_every_refusal_writes_nothing(
     gone = build.employee(org.bidang_a1, name="Pegawai Nonaktif", active=False)
     url = f"/admin/periods/{period.id}/roster"
     for nip, message in (
-        ("123", "Tidak ada pegawai dengan NIP ini"),
+        ("123", "Bukan NIP"),
+        ("198001012005011999", "Tidak ada pegawai dengan NIP ini."),
         (org.employee.nip, "sudah terdaftar sebagai peserta"),
         (elsewhere.nip, "tidak termasuk dalam periode"),
         (gone.nip, "tidak aktif"),
     ):
         before = _counts(session)
-        reply = admin_client.post(url, data={"joiner-nip": nip})
-        assert message in admin_client.get(reply.headers["Location"]).get_data(as_text=True)
+        reply = admin_client.post(url, data={"joiner-nips": nip})
+        assert reply.status_code == 422 and message in reply.get_data(as_text=True)
         assert _counts(session) == before
-    admin_client.post(url, data={"joiner-nip": newcomer.nip})
+    admin_client.post(url, data={"joiner-nips": newcomer.nip})
     entry = session.scalar(
         sa.select(RosterEntry).where(
             RosterEntry.period_id == period.id, RosterEntry.employee_id == newcomer.id
@@ -236,7 +237,7 @@ def test_late_joiner_is_added_in_their_unit_and_every_refusal_writes_nothing(
     assert responses.start_response(period, newcomer).state == "draft"
     closed = build.period([org.dinas_a], state="closed")
     before = _counts(session)
-    admin_client.post(f"/admin/periods/{closed.id}/roster", data={"joiner-nip": newcomer.nip})
+    admin_client.post(f"/admin/periods/{closed.id}/roster", data={"joiner-nips": newcomer.nip})
     assert _counts(session) == before
 
 

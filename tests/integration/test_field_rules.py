@@ -104,6 +104,7 @@ def test_a_valid_edit_saves_the_normalised_values(admin_client, org, session):
             name="  Budi   Santoso\tPutra ",
             jabatan=" Pranata  Komputer ",
             jenis="pppk",
+            golongan="ix",  # a PPPK grade (III/a is a PNS golongan)
             email=" Budi.S@Contoh.GO.ID ",
             is_hr="1",
         ),
@@ -112,6 +113,7 @@ def test_a_valid_edit_saves_the_normalised_values(admin_client, org, session):
     person = session.get(Employee, org.colleague.id)
     assert person.name == "Budi Santoso Putra" and person.jabatan == "Pranata Komputer"
     assert person.jenis == "PPPK" and person.email == "Budi.S@contoh.go.id"
+    assert person.golongan == "IX"
     assert person.is_hr and person.hr_unit_id == org.bidang_a1.id
     (entry,) = session.scalars(sa.select(AuditLog).where(AuditLog.action == "employee_changed"))
     assert entry.after["name"] == "Budi Santoso Putra"
