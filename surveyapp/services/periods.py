@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -200,21 +201,19 @@ def add_late_joiner(period: Period, employee: Employee, *, actor: Employee | Non
     )
     if exists:
         raise PeriodError("already_on_roster")
-    # The period's frozen path of the unit, not today's: a unit moved since the period opened
-    # still counts where the period's tree has it (docs/design.md, "Results").
-    frozen_path = db.session.scalar(
+    unit_path = db.session.scalar(
         sa.select(PeriodUnit.path).where(
             PeriodUnit.period_id == period.id, PeriodUnit.unit_id == employee.unit_id
         )
     )
-    if frozen_path is None:
+    if unit_path is None:
         raise PeriodError("unit_not_in_period")
     db.session.add(
         RosterEntry(
             period_id=period.id,
             employee_id=employee.id,
             unit_id=employee.unit_id,
-            unit_path=frozen_path,
+            unit_path=unit_path,  # the period's frozen tree, which its reports use
         )
     )
     audit.record(
@@ -224,6 +223,252 @@ def add_late_joiner(period: Period, employee: Employee, *, actor: Employee | Non
         object_id=period.id,
         after={"employee_id": employee.id, "nip": employee.nip},
     )
+
+
+# --- people who join an open period after it opened (docs/design.md, "The roster") ----------
+
+
+@dataclass
+class OpenTree:
+    """An open period as an import sees it: the units of its frozen tree, and (when asked
+    for) the people already on its roster."""
+
+    id: int
+    code: str
+    name: str
+    units: frozenset[int]
+    roster: frozenset[int] = frozenset()
+
+
+def open_trees(*, with_roster: bool = False) -> list[OpenTree]:
+    """Every open period with the unit ids of its frozen tree; one query per period for the
+    roster (an organisation has one or two open periods, not hundreds)."""
+    found = db.session.execute(
+        sa.select(Period.id, Period.code, Period.name)
+        .where(Period.state == PERIOD_OPEN)
+        .order_by(Period.closes_at, Period.id)
+    ).all()
+    trees = []
+    for pid, code, name in found:
+        units = frozenset(
+            db.session.scalars(sa.select(PeriodUnit.unit_id).where(PeriodUnit.period_id == pid))
+        )
+        roster = (
+            frozenset(
+                db.session.scalars(
+                    sa.select(RosterEntry.employee_id).where(RosterEntry.period_id == pid)
+                )
+            )
+            if with_roster
+            else frozenset()
+        )
+        trees.append(OpenTree(pid, code, name, units, roster))
+    return trees
+
+
+def join_open_periods(who, *, trees: list[OpenTree] | None = None) -> dict[str, int]:
+    """Add the people `who` selects (a WHERE clause on Employee) to every open period whose
+    frozen tree holds their current unit, when they are active and not on its roster yet.
+    One INSERT ... SELECT per open period; returns period code -> people added. The roster
+    entry takes the unit's path in the period's tree, as at opening."""
+    added: dict[str, int] = {}
+    for tree in open_trees() if trees is None else trees:
+        before = _roster_size(tree.id)
+        on_roster = sa.select(RosterEntry.id).where(
+            RosterEntry.period_id == tree.id, RosterEntry.employee_id == Employee.id
+        )
+        db.session.execute(
+            sa.insert(RosterEntry).from_select(
+                ["period_id", "employee_id", "unit_id", "unit_path"],
+                sa.select(sa.literal(tree.id), Employee.id, Employee.unit_id, PeriodUnit.path)
+                .join(
+                    PeriodUnit,
+                    sa.and_(
+                        PeriodUnit.period_id == tree.id, PeriodUnit.unit_id == Employee.unit_id
+                    ),
+                )
+                .where(Employee.active.is_(True), who, ~on_roster.exists()),
+            )
+        )
+        added[tree.code] = added.get(tree.code, 0) + _roster_size(tree.id) - before
+    return added
+
+
+def _roster_size(period_id: int) -> int:
+    # Counted, not rowcount: psycopg reports -1 for INSERT ... SELECT.
+    return db.session.scalar(
+        sa.select(sa.func.count(RosterEntry.id)).where(RosterEntry.period_id == period_id)
+    )
+
+
+class ListRefused(ValueError):
+    """A list of NIPs with at least one bad line: nothing was added. `problems` holds
+    (line number, the line as typed, message key, values) for every bad line."""
+
+    def __init__(self, problems: list[tuple[int, str, str, dict]]):
+        super().__init__(f"{len(problems)} bad lines")
+        self.problems = problems
+
+
+MAX_LIST = 5000  # lines in one pasted list
+
+
+def add_late_joiners(period: Period, lines: list[str], *, actor: Employee | None = None) -> int:
+    """Add every NIP of a pasted list to an open period's roster, all or nothing: any line
+    that is not a NIP, an unknown or inactive person, someone whose unit is not in the
+    period, someone already on the roster or a NIP listed twice refuses the whole list
+    (ListRefused names every such line), so the admin fixes the list and nothing is half
+    done. Empty lines are skipped. Returns how many were added."""
+    from ..nip import InvalidNip, normalise_nip
+
+    if period.state != PERIOD_OPEN:
+        raise PeriodError("not_open")
+    problems: list[tuple[int, str, str, dict]] = []
+    wanted: dict[str, int] = {}  # NIP -> line number
+    for number, raw in enumerate(lines, 1):
+        text = raw.strip()
+        if not text:
+            continue
+        try:
+            nip = normalise_nip(text)
+        except InvalidNip:
+            problems.append((number, text, "not_a_nip", {}))
+            continue
+        if nip in wanted:
+            problems.append((number, text, "listed_twice", {"line": wanted[nip]}))
+            continue
+        wanted[nip] = number
+    if not wanted and not problems:
+        raise PeriodError("empty_list")
+    if len(wanted) > MAX_LIST:
+        raise PeriodError("list_too_long")
+    people = {
+        person.nip: person
+        for person in db.session.scalars(sa.select(Employee).where(Employee.nip.in_(wanted)))
+    }
+    tree = dict(
+        db.session.execute(
+            sa.select(PeriodUnit.unit_id, PeriodUnit.path).where(PeriodUnit.period_id == period.id)
+        ).all()
+    )
+    on_roster = set(
+        db.session.scalars(
+            sa.select(RosterEntry.employee_id).where(
+                RosterEntry.period_id == period.id,
+                RosterEntry.employee_id.in_([p.id for p in people.values()]),
+            )
+        )
+    )
+    for nip, number in wanted.items():
+        person = people.get(nip)
+        text = lines[number - 1].strip()
+        if person is None:
+            problems.append((number, text, "unknown", {}))
+        elif not person.active:
+            problems.append((number, text, "inactive", {"name": person.name}))
+        elif person.id in on_roster:
+            problems.append((number, text, "already_on_roster", {"name": person.name}))
+        elif person.unit_id not in tree:
+            problems.append(
+                (
+                    number,
+                    text,
+                    "unit_not_in_period",
+                    {"name": person.name, "unit": person.unit.code},
+                )
+            )
+    if problems:
+        raise ListRefused(sorted(problems))
+    for nip in wanted:
+        person = people[nip]
+        db.session.add(
+            RosterEntry(
+                period_id=period.id,
+                employee_id=person.id,
+                unit_id=person.unit_id,
+                unit_path=tree[person.unit_id],
+            )
+        )
+    audit.record(
+        "roster_added",
+        actor=actor,
+        object_type="period",
+        object_id=period.id,
+        after={"count": len(wanted), "nips": sorted(wanted)[:50]},
+    )
+    return len(wanted)
+
+
+@dataclass(frozen=True)
+class RecentImport:
+    """An employees import that created accounts, as the period page offers it."""
+
+    entry_id: int
+    at: datetime
+    actor: str | None
+    created: int
+
+
+def recent_imports(limit: int = 10) -> list[RecentImport]:
+    """The latest employees imports that created accounts (their audit entries)."""
+    from ..models import AuditLog
+
+    entries = db.session.execute(
+        sa.select(AuditLog, Employee.name)
+        .outerjoin(Employee, Employee.id == AuditLog.actor_id)
+        .where(AuditLog.action == "employees_imported")
+        .order_by(AuditLog.id.desc())
+        .limit(limit * 3)
+    ).all()
+    found = [
+        RecentImport(entry.id, entry.at, name, int((entry.after or {}).get("create", 0)))
+        for entry, name in entries
+        if (entry.after or {}).get("created_at") and (entry.after or {}).get("create")
+    ]
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    """What adding one import's new accounts to a period did."""
+
+    created: int  # accounts the import created
+    added: int
+    already: int  # on the roster already (added by the import itself, or by hand)
+    outside: int  # their unit is not in the period, or they are no longer active
+
+
+def add_import_to_period(period: Period, entry_id: int, *, actor: Employee | None = None):
+    """Add everyone one import created (its audit entry's `created_at` stamp: every account
+    of an import is created at the same instant) to an open period. People already on the
+    roster are counted, not refused: the import may have added them itself."""
+    from ..models import AuditLog
+
+    if period.state != PERIOD_OPEN:
+        raise PeriodError("not_open")
+    entry = db.session.get(AuditLog, entry_id)
+    stamp = (entry.after or {}).get("created_at") if entry is not None else None
+    if entry is None or entry.action != "employees_imported" or not stamp:
+        raise PeriodError("unknown_import")
+    created_at = datetime.fromisoformat(stamp)
+    who = Employee.created_at == created_at
+    created = db.session.scalar(sa.select(sa.func.count(Employee.id)).where(who))
+    already = db.session.scalar(
+        sa.select(sa.func.count(RosterEntry.id))
+        .join(Employee, Employee.id == RosterEntry.employee_id)
+        .where(RosterEntry.period_id == period.id, who)
+    )
+    tree = OpenTree(period.id, period.code, period.name, frozenset())
+    added = join_open_periods(who, trees=[tree])[period.code]
+    if added:
+        audit.record(
+            "roster_added",
+            actor=actor,
+            object_type="period",
+            object_id=period.id,
+            after={"count": added, "import": entry_id},
+        )
+    return JoinReport(created, added, already, created - added - already)
 
 
 def reopen_response(response, *, actor: Employee) -> None:
