@@ -28,6 +28,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import DateInput
 
 from .. import validation
 from ..forms import BaseForm, SubForm
@@ -311,3 +312,42 @@ class SettingsForm(BaseForm):
     bands = FieldList(FormField(BandForm), max_entries=MAX_BANDS + 1)
     weights = FieldList(LocalNumberField(), min_entries=7, max_entries=7)
     min_group_size = WholeNumberField(_l("Fewest respondents whose results are shown"))
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+
+class AuditFilterForm(BaseForm):
+    """What the audit log shows: words, never codes. Read from the query string (a GET form,
+    no CSRF token); the dates are read by parsing.day_arg in the view (S37)."""
+
+    class Meta:
+        csrf = False
+
+    who = StringField(_l("Who (name or NIP)"), validators=[Length(max=100)])
+    action = SelectField(_l("What happened"), validate_choice=False)
+    period = SelectField(_l("Period"), coerce=optional_id, validate_choice=False)
+    start = StringField(_l("From"), widget=DateInput(), name="from")
+    end = StringField(_l("To"), widget=DateInput(), name="to")
+
+    def offer(self, actions, periods) -> None:
+        # Shown in groups by the template (admin/audit.html); a flat list to read it back.
+        self.action.choices = [
+            SelectChoice("", _l("Everything")),
+            *[SelectChoice(code, name) for _group, pairs in actions for code, name in pairs],
+        ]
+        self.groups = actions
+        self.period.choices = [
+            SelectChoice("", _l("Every period")),
+            *[SelectChoice(p.id, f"{p.name} ({p.code})") for p in periods],
+        ]
+
+
+class AuditExportForm(BaseForm):
+    """The export button: the filter shown, carried in hidden fields."""
+
+    who = HiddenField()
+    action = HiddenField()
+    period = HiddenField()
+    start = HiddenField(name="from")
+    end = HiddenField(name="to")

@@ -61,6 +61,7 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.imports_upload": {"GET": "admin", "POST": "admin"},
     "admin.imports_commit": {"POST": "admin"},
     "admin.audit_log": {"GET": "admin"},
+    "admin.audit_export": {"POST": "admin"},
     "admin.questions": {"GET": "admin"},
     "admin.units": {"GET": "admin"},
     "admin.unit_create": {"POST": "admin"},
