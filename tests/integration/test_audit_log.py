@@ -139,7 +139,7 @@ def test_every_action_the_code_records_has_a_name_and_a_sentence(app):
         for locale in ("id", "en"):
             with force_locale(locale):
                 for code, action in audit.ACTIONS.items():
-                    assert str(action.name) and str(action.group)
+                    assert str(action.name) and action.group in audit.GROUPS, code
                     # Every placeholder the sentence names is one describe() fills in.
                     str(action.sentence) % dict.fromkeys(SENTENCE_KEYS, "x")
 
