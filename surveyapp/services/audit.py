@@ -203,6 +203,7 @@ FIELDS = {
     "code": _l("Code"),
     "state": _l("State"),
     "closes_at": _l("Deadline"),
+    "version_id": _l("Questionnaire version"),
     "eligible": _l("People on the roster"),
     "reason": _l("Reason"),
     "text": _l("Statement"),
@@ -277,6 +278,8 @@ class _Names:
                 ids["version"].add(target)
             elif e.object_type == "response" and target:
                 responses.add(target)
+            if _int(after.get("version_id")):
+                ids["version"].add(_int(after["version_id"]))
             if _int(after.get("employee_id")):
                 ids["employee"].add(_int(after["employee_id"]))
             for side in (before, after):
@@ -397,6 +400,8 @@ def _shown(key: str, value, names: _Names, code: str) -> str:
         return "–"
     if key in ("unit_id", "hr_unit_id"):
         return names.units.get(_int(value), str(value))
+    if key == "version_id":
+        return names.versions.get(_int(value), str(value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if key == "state":
