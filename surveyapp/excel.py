@@ -918,3 +918,48 @@ def write_roster_template(columns: Sequence[str], output: Output, *, locale: str
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         book.save(output)
+
+
+def write_audit_log(lines, output: Output, *, timezone: str, zone_label: str) -> int:
+    """The audit log as the admin filtered it (services/audit.Line): when, who, what, the
+    sentence and the changes, one entry a row. Returns the number of entries written."""
+    tz = ZoneInfo(timezone)
+    book = Workbook(write_only=True)
+    sheet = new_sheet(book, "Log audit")
+    st = _Styles(sheet)
+    _set_widths(sheet, [18, 28, 26, 60, 60, 16])
+    sheet.freeze_panes = "A2"
+    headers = (
+        _("When (%(zone)s)", zone=zone_label),
+        _("Who"),
+        _("What happened"),
+        _("Description"),
+        _("Changes"),
+        _("Address"),
+    )
+    sheet.append([st.header(h) for h in headers])
+    when = _ColumnCell(sheet, "yyyy-mm-dd hh:mm")
+    count = 0
+    for line in lines:
+        changes = "\n".join(
+            f"{c.field}: {c.after}"
+            if c.before is None
+            else f"{c.field}: {c.before}"
+            if c.after is None
+            else f"{c.field}: {c.before} -> {c.after}"
+            for c in line.changes
+        )
+        sheet.append(
+            [
+                when(line.at.astimezone(tz).replace(tzinfo=None)),
+                text_cell(sheet, line.who),
+                text_cell(sheet, line.action),
+                text_cell(sheet, line.sentence),
+                text_cell(sheet, changes) if changes else None,
+                text_cell(sheet, line.ip) if line.ip else None,
+            ]
+        )
+        count += 1
+    _autofilter(sheet, len(headers), count + 1)
+    book.save(output)
+    return count

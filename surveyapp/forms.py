@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import get_domain, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Form
 
 
 class _AppTranslations:
@@ -24,6 +25,15 @@ class _AppTranslations:
 
 
 class BaseForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _AppTranslations()
+
+
+class SubForm(Form):
+    """A group of fields repeated inside a form (FormField, FieldList): no CSRF token of its
+    own, the same catalogue for WTForms' messages."""
+
     class Meta:
         def get_translations(self, form):
             return _AppTranslations()

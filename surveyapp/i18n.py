@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale
+from babel import dates as babel_dates
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale, gettext, ngettext, to_user_timezone
@@ -50,13 +51,21 @@ def to_utc(local_naive: datetime) -> datetime:
 
 
 def tz_abbreviation() -> str:
-    """WIB/WITA/WIT for Indonesian zones, the zone name elsewhere."""
-    return {
-        "Asia/Jakarta": "WIB",
-        "Asia/Pontianak": "WIB",
-        "Asia/Makassar": "WITA",
-        "Asia/Jayapura": "WIT",
-    }.get(current_app.config["TIMEZONE"], current_app.config["TIMEZONE"])
+    """WIB/WITA/WIT for Indonesian zones (Babel's short names, the same in both languages), the
+    zone's own name where Babel has only an offset."""
+    zone = current_app.config["TIMEZONE"]
+    short = babel_dates.format_datetime(_now(), "z", tzinfo=ZoneInfo(zone), locale="id")
+    return zone if short[:1] in "+-" else short
+
+
+def tz_long_name() -> str:
+    """The instance zone's full name in the user's language: Waktu Indonesia Barat."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return babel_dates.format_datetime(_now(), "zzzz", tzinfo=zone, locale=current_locale())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def format_datetime(value: datetime | None, fmt: str = "d MMMM y, HH.mm") -> str:
@@ -80,6 +89,14 @@ def format_number(value: float | None, decimals: int = 2) -> str:
         return "–"
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
     return _apply(pattern, value, current_locale())
+
+
+def format_plain(value: float | None) -> str:
+    """A number an admin typed, shown back as typed: 85 (not 85.0), 1,5 in Indonesian and 1.5
+    in English, no thousands separator, so that it reads back through parsing.local_decimal."""
+    if value is None:
+        return ""
+    return _apply("0.#########", value, current_locale())
 
 
 def format_percent(fraction: float | None, decimals: int = 1) -> str:
@@ -121,9 +138,11 @@ def register(app: Flask) -> None:
         datetime=format_datetime,
         date=format_date,
         number=format_number,
+        plain=format_plain,
         percent=format_percent,
         days_left=days_left,
     )
+    app.jinja_env.globals.update(tz_abbreviation=tz_abbreviation, tz_long_name=tz_long_name)
 
     @app.context_processor
     def _locale_context():

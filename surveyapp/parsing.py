@@ -51,6 +51,18 @@ def ascii_decimal(text: str | None) -> float | None:
     return float(text)
 
 
+_LOCAL_DECIMAL = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,9})?", re.ASCII)
+
+
+def local_decimal(text: str | None) -> float | None:
+    """A decimal as a person types it in either language: 1,5 (Indonesian) or 1.5 (English),
+    ASCII digits only, no thousands separator (none of the numbers typed so is above 1000).
+    None for anything else; the caller checks its range."""
+    if not isinstance(text, str) or not _LOCAL_DECIMAL.fullmatch(text.strip()):
+        return None
+    return float(text.strip().replace(",", "."))
+
+
 def ascii_day(text: str | None) -> date | None:
     """YYYY-MM-DD in ASCII digits, a real day between FIRST_YEAR and LAST_YEAR."""
     if not isinstance(text, str) or not _DAY.fullmatch(text.strip()):

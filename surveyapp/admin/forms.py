@@ -11,6 +11,9 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    FieldList,
+    FormField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -25,11 +28,13 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import DateInput
 
 from .. import validation
-from ..forms import BaseForm
+from ..forms import BaseForm, SubForm
+from ..i18n import format_plain
 from ..models import JENIS, Employee, Unit
-from ..parsing import ascii_moment, date_message, form_id
+from ..parsing import MAX_ID, ascii_int, ascii_moment, date_message, form_id, local_decimal
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -214,3 +219,151 @@ class UnitForm(UnitUpdateForm):
     """A new unit: a code and a name by the rules of the unit import, and its parent."""
 
     code = StringField(_l("Code"), validators=[Rule(validation.unit_code, required=True)])
+
+
+# --- the question bank editor ------------------------------------------------------------------
+
+
+class LocalNumberField(StringField):
+    """A number typed as people write it: 85, 1,5 or 1.5 (parsing.local_decimal, ASCII digits
+    only, S37), shown back by i18n.format_plain (85, not 85.0; 1,5 in Indonesian). Empty is
+    None; whether a number is required, and its range, is the service's rule."""
+
+    whole = False
+    message = _l("Write a number, such as 85 or 1,5.")
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        self.data = ascii_int(text, 0, MAX_ID) if self.whole else local_decimal(text)
+        if self.data is None:
+            raise ValueError(str(self.message))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_plain(self.data) if self.data is not None else ""
+
+
+class WholeNumberField(LocalNumberField):
+    whole = True
+    message = _l("Write a whole number with the digits 0-9.")
+
+
+class LockField(HiddenField):
+    """The draft's save counter the page was built from (S23): a stale save is a conflict."""
+
+    def process_formdata(self, valuelist):
+        self.data = ascii_int(valuelist[0], 0, MAX_ID) if valuelist else None
+        if self.data is None:
+            raise ValueError(str(WholeNumberField.message))
+
+
+class ItemForm(BaseForm):
+    """One item of a draft, on its own page."""
+
+    lock_version = LockField()
+    text_id = TextAreaField(
+        _l("Statement in Indonesian"), validators=[DataRequired(), Length(max=1000)]
+    )
+    text_en = TextAreaField(_l("Statement in English (optional)"), validators=[Length(max=1000)])
+    behaviour = SelectField(_l("Behaviour it measures"), coerce=form_id)
+    reverse = BooleanField(
+        _l("Reverse-keyed: agreeing with this statement means a lower score"),
+        false_values=UNTICKED,
+    )
+    order = WholeNumberField(_l("Place among the items of this core value"))
+
+
+class NewItemForm(BaseForm):
+    """A new item: the behaviour is chosen by its name, which also says its core value."""
+
+    behaviour = SelectField(_l("Behaviour it measures"), validate_choice=False)
+    text_id = TextAreaField(
+        _l("Statement in Indonesian"), validators=[DataRequired(), Length(max=1000)]
+    )
+    text_en = TextAreaField(_l("Statement in English (optional)"), validators=[Length(max=1000)])
+    reverse = BooleanField(
+        _l("Reverse-keyed: agreeing with this statement means a lower score"),
+        false_values=UNTICKED,
+    )
+
+
+class ScalePointForm(SubForm):
+    """The words of one answer option."""
+
+    point = WholeNumberField()
+    word_id = StringField(_l("Word in Indonesian"), validators=[Length(max=60)])
+    word_en = StringField(_l("Word in English"), validators=[Length(max=60)])
+
+
+class BandForm(SubForm):
+    """One band: from which index it starts, and its name. A blank row is left out."""
+
+    lower = LocalNumberField(_l("Starts at index"))
+    name_id = StringField(_l("Name in Indonesian"), validators=[Length(max=60)])
+    name_en = StringField(_l("Name in English"), validators=[Length(max=60)])
+
+    def is_blank(self) -> bool:
+        return (
+            self.lower.data is None
+            and not (self.name_id.data or "").strip()
+            and not (self.name_en.data or "").strip()
+        )
+
+
+MAX_BANDS = 10
+
+
+class SettingsForm(BaseForm):
+    """What a draft says about scoring, on its own page: the answer options and their words,
+    the bands, the weights of the core values, and the smallest group whose results show."""
+
+    lock_version = LockField()
+    scale_min = WholeNumberField(_l("Lowest answer"))
+    scale_max = WholeNumberField(_l("Highest answer"))
+    points = FieldList(FormField(ScalePointForm), max_entries=11)
+    bands = FieldList(FormField(BandForm), max_entries=MAX_BANDS + 1)
+    weights = FieldList(LocalNumberField(), min_entries=7, max_entries=7)
+    min_group_size = WholeNumberField(_l("Fewest respondents whose results are shown"))
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+
+class AuditFilterForm(BaseForm):
+    """What the audit log shows: words, never codes. Read from the query string (a GET form,
+    no CSRF token); the dates are read by parsing.day_arg in the view (S37)."""
+
+    class Meta:
+        csrf = False
+
+    who = StringField(_l("Who (name or NIP)"), validators=[Length(max=100)])
+    action = SelectField(_l("What happened"), validate_choice=False)
+    period = SelectField(_l("Period"), coerce=optional_id, validate_choice=False)
+    start = StringField(_l("From"), widget=DateInput(), name="from")
+    end = StringField(_l("To"), widget=DateInput(), name="to")
+
+    def offer(self, actions, periods) -> None:
+        # Shown in groups by the template (admin/audit.html); a flat list to read it back.
+        self.action.choices = [
+            SelectChoice("", _l("Everything")),
+            *[SelectChoice(code, name) for _group, pairs in actions for code, name in pairs],
+        ]
+        self.groups = actions
+        self.period.choices = [
+            SelectChoice("", _l("Every period")),
+            *[SelectChoice(p.id, f"{p.name} ({p.code})") for p in periods],
+        ]
+
+
+class AuditExportForm(BaseForm):
+    """The export button: the filter shown, carried in hidden fields."""
+
+    who = HiddenField()
+    action = HiddenField()
+    period = HiddenField()
+    start = HiddenField(name="from")
+    end = HiddenField(name="to")

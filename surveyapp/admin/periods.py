@@ -68,7 +68,7 @@ def period_new():
     versions = periods.published_versions()
     form.version.choices = [(v.id, f"{v.questionnaire.name} v{v.number}") for v in versions]
     units = periods.active_units()
-    form.units.choices = [(u.id, "· " * u.depth + u.name) for u in units]
+    form.units.choices = [(u.id, u.name) for u in units]
     status = 200
     if form.validate_on_submit():
         try:
@@ -92,7 +92,22 @@ def period_new():
             return redirect(url_for(".period_detail", period_id=period.id))
     elif form.is_submitted():
         status = 422
-    return render_template("admin/periods/new.html", form=form), status
+    chosen = set(form.units.data or [])
+    return render_template(
+        "admin/periods/new.html", form=form, tree=unit_tree(units), chosen=chosen
+    ), status
+
+
+def unit_tree(units: list[Unit]) -> list[dict]:
+    """Units (in path order, parents first) as nested nodes for the tree of checkboxes."""
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for unit in units:
+        node = {"unit": unit, "children": []}
+        nodes[unit.id] = node
+        parent = nodes.get(unit.parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots
 
 
 @bp.get("/periods/<int:period_id>")

@@ -8,31 +8,32 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
 from ..models import Item, QuestionnaireVersion
-from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
-from ..parsing import MAX_ID, ascii_decimal, ascii_int, int_arg
+from ..parsing import ascii_int, int_arg
 from ..scoring import VALUE_CODES
 from ..services import questionnaire_xlsx, questionnaires, responses
 from ..services.questionnaires import ItemEdit, QuestionnaireError, Settings
 from ..xlsx_reader import SpreadsheetRejected
 from . import bp
+from .forms import MAX_BANDS, ItemForm, NewItemForm, SettingsForm
 
 ERRORS = {
     "frozen": _l("This version is frozen (published or used by a period). Make a new draft."),
     "conflict": _l(
         "Someone else saved this draft while you were editing it, so your changes were not "
-        "saved yet. Nothing is lost: your input is shown below, with the text saved now under "
-        "each item where it differs. Check it, then save again to keep your version."
+        "saved yet. Nothing is lost: your input is shown below, with what is saved now under "
+        "each field where it differs. Check it, then save again to keep your version."
     ),
     "publish_conflict": _l(
         "Someone changed this draft after you opened it. Check the changes below, then publish."
     ),
-    "bad_text": _l("Every item needs an Indonesian text of at most 1000 characters."),
+    "bad_text": _l("Write the statement in Indonesian, in at most 1000 characters."),
     "bad_group": _l("The minimum group size must be between 1 and 1000."),
     "empty_value": _l("Every core value needs at least one item before publishing."),
     "bad_scale": _l(
@@ -42,127 +43,26 @@ ERRORS = {
         "Band thresholds must go down from the top band to 0, each with a name in both languages."
     ),
     "bad_weights": _l("Weights must be numbers above 0 and at most 100."),
-    "bad_item": _l("Choose a core value and a behaviour (1-3) for the new item."),
-    "bad_order": _l("The order of an item must be a whole number from 1 to 10000."),
+    "bad_item": _l("Choose the behaviour this item measures."),
+    "bad_order": _l(
+        "The place must be a whole number from 1 to the number of items of this value."
+    ),
     "scale_words": _l(
         "The scale has new points: fill in a word for each point in both languages, "
         "then save again."
     ),
 }
 
-MAX_BANDS = 10
-
-
-def _band_rows(form) -> list[tuple[str, str, str]]:
-    """The band rows the editor sent, blank rows (the spare one, or one cleared to remove a
-    band) left out."""
-    rows = []
-    for n in range(MAX_BANDS + 1):
-        if f"band-{n}-lower" not in form:
-            break
-        row = tuple(form.get(f"band-{n}-{k}", "").strip()[:60] for k in ("lower", "id", "en"))
-        if any(row):
-            rows.append(row)
-    return rows
-
-
-def _settings(form) -> Settings | None:
-    """The scale, bands and weights from the editor; None when the form does not carry them."""
-    if "scale_min" not in form:
-        return None
-    low, high = _scale_point(form.get("scale_min")), _scale_point(form.get("scale_max"))
-    if low is None or high is None:
-        raise QuestionnaireError("bad_scale")
-    points = range(low, high + 1) if low < high else range(0)
-    # Numbers only here; services/questionnaires.check_settings holds their ranges.
-    bands = [
-        (ascii_decimal(lower), name_id, name_en) for lower, name_id, name_en in _band_rows(form)
-    ]
-    if any(lower is None for lower, _id, _en in bands):
-        raise QuestionnaireError("bad_bands")
-    weights = {code: ascii_decimal(form.get(f"weight-{code}") or "1") for code in VALUE_CODES}
-    if None in weights.values():
-        raise QuestionnaireError("bad_weights")
-    return Settings(
-        scale_min=low,
-        scale_max=high,
-        labels_id=[form.get(f"label-id-{p}", "")[:100] for p in points] or [""],
-        labels_en=[form.get(f"label-en-{p}", "")[:100] for p in points] or [""],
-        bands=bands,
-        weights=weights,
-    )
-
-
-def _scale_point(raw) -> int | None:
-    return ascii_int(str(raw), SCALE_FLOOR, SCALE_CEILING)
-
-
-def _position(raw: str | None) -> int | None:
-    if raw is None or not raw.strip():
-        return None
-    position = ascii_int(raw, 0, MAX_ID)  # the service refuses what is not 1..MAX_POSITION
-    if position is None:
-        raise QuestionnaireError("bad_order")
-    return position
-
-
-def _editor_values(version, submitted) -> dict:
-    """What every field of the editor shows: the admin's own input when the page comes back
-    after a refused save (S23: nothing they typed is lost), the saved draft otherwise."""
-    form = submitted or {}
-
-    def pick(key, saved):
-        return form.get(key, saved) if form else saved
-
-    low = _scale_point(pick("scale_min", version.scale_min))
-    high = _scale_point(pick("scale_max", version.scale_max))
-    if low is None or high is None or low >= high:
-        low, high = version.scale_min, version.scale_max
-    labels = [
-        (
-            p,
-            pick(
-                f"label-id-{p}",
-                version.scale_label(p, "id") if version.scale_min <= p <= version.scale_max else "",
-            ),
-            pick(
-                f"label-en-{p}",
-                version.scale_label(p, "en") if version.scale_min <= p <= version.scale_max else "",
-            ),
-        )
-        for p in range(low, high + 1)
-    ]
-    if form and "band-0-lower" in form:
-        bands = _band_rows(form)
-    else:
-        bands = [(str(b["lower"]), b["label_id"], b["label_en"]) for b in version.bands]
-    if len(bands) < MAX_BANDS:
-        bands = [*bands, ("", "", "")]
-    weights = {
-        code: pick(f"weight-{code}", (version.weights or {}).get(code, 1)) for code in VALUE_CODES
-    }
-    items = {
-        item.id: {
-            "text_id": pick(f"item-{item.id}-text_id", item.text_id),
-            "text_en": pick(f"item-{item.id}-text_en", item.text_en or ""),
-            "reverse": (form.get(f"item-{item.id}-reverse") == "1") if form else item.reverse,
-            "position": pick(f"item-{item.id}-position", item.position),
-        }
-        for item in version.items
-    }
-    return {
-        "min_group_size": pick("min_group_size", version.min_group_size),
-        "scale_min": low,
-        "scale_max": high,
-        "labels": labels,
-        "bands": bands,
-        "weights": weights,
-        "items": items,
-    }
-
 
 def _version(version_id: int) -> QuestionnaireVersion:
     return db.get_or_404(QuestionnaireVersion, version_id)
+
+
+def _item(version: QuestionnaireVersion, item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None or item.version_id != version.id:
+        abort(404)
+    return item
 
 
 @bp.get("/questions")
@@ -172,67 +72,285 @@ def questions():
     return render_template("admin/questions/list.html", questionnaires=listed, used=used)
 
 
-def _render_editor(version, status=200, submitted=None, message=None, conflict=False):
+@bp.get("/questions/<int:version_id>")
+@admin_required
+def question_version(version_id: int):
+    """The draft as a list: its items grouped by core value, each with its behaviour's name
+    and a link to its own page, and the settings in short."""
+    version = _version(version_id)
     errors, warnings = questionnaires.publish_problems(version)
     return render_template(
         "admin/questions/edit.html",
         version=version,
         frozen=questionnaires.is_frozen(version),
         pages=responses.value_pages(version),
+        values=questionnaires.core_values(),
         locale=current_locale(),
-        shown=_editor_values(version, submitted),
-        conflict=conflict,
-        message=message,
         publish_errors=errors,
         publish_warnings=warnings,
+    )
+
+
+# --- one item ------------------------------------------------------------------------------------
+
+
+def _behaviour_choices(value, locale: str) -> list[SelectChoice]:
+    return [SelectChoice(n, value.behaviour(n, locale)) for n in (1, 2, 3)]
+
+
+@bp.route("/questions/<int:version_id>/items/<int:item_id>", methods=["GET", "POST"])
+@writes
+@admin_required
+def question_item(version_id: int, item_id: int):
+    """One item on its own page. A save changes this item only; a draft saved by someone else
+    since the page was opened is a conflict (409) that shows the admin's input back, with what
+    is saved now under each field that differs (S23)."""
+    version = _version(version_id)
+    item = _item(version, item_id)
+    siblings = [i for i in version.items if i.core_value_id == item.core_value_id]
+    form = ItemForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "lock_version": version.lock_version,
+            "text_id": item.text_id,
+            "text_en": item.text_en or "",
+            "behaviour": item.behaviour,
+            "reverse": item.reverse,
+            "order": siblings.index(item) + 1,
+        }
+    )
+    form.behaviour.choices = _behaviour_choices(item.core_value, current_locale())
+    status, message, conflict = 200, None, False
+    if form.validate_on_submit():
+        edit = ItemEdit(
+            text_id=form.text_id.data,
+            text_en=form.text_en.data or "",
+            behaviour=form.behaviour.data,
+            reverse=form.reverse.data,
+            order=form.order.data,
+        )
+        try:
+            changed = questionnaires.save_item(
+                version, item, edit, form.lock_version.data, actor=current_user
+            )
+        except QuestionnaireError as error:
+            db.session.rollback()
+            version, item = _version(version_id), _item(_version(version_id), item_id)
+            status, message = _refusal(form, error, ITEM_FIELDS)
+            conflict = str(error) == "conflict"
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("Item %(code)s is saved.", code=item.code), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(
+                url_for(".question_version", version_id=version.id, _anchor=f"item-{item.id}"),
+                code=303,
+            )
+    elif form.is_submitted():
+        status, message = 422, _("Check the fields marked below; nothing was saved.")
+    if conflict:
+        form.lock_version.data = version.lock_version  # saving again keeps this admin's input
+    siblings = [i for i in version.items if i.core_value_id == item.core_value_id]
+    return render_template(
+        "admin/questions/item.html",
+        version=version,
+        item=item,
+        form=form,
+        frozen=questionnaires.is_frozen(version),
+        conflict=conflict,
+        message=message,
+        saved_order=siblings.index(item) + 1,
+        count=len(siblings),
+        locale=current_locale(),
     ), status
 
 
-@bp.get("/questions/<int:version_id>")
-@admin_required
-def question_version(version_id: int):
-    return _render_editor(_version(version_id))[0]
+# Where a refusal of the service is shown on each page.
+ITEM_FIELDS = {"bad_text": "text_id", "bad_item": "behaviour", "bad_order": "order"}
+SETTINGS_FIELDS = {
+    "bad_group": "min_group_size",
+    "bad_scale": "points",
+    "scale_words": "points",
+    "bad_bands": "bands",
+    "bad_weights": "weights",
+}
 
 
-@bp.post("/questions/<int:version_id>")
+def _refusal(form, error: QuestionnaireError, fields: dict[str, str]) -> tuple[int, str | None]:
+    """The status and page message of a refused save; a refusal about one field is also shown
+    next to it."""
+    key = str(error)
+    text = str(ERRORS[key])
+    if key in ("conflict", "frozen"):
+        return 409, text
+    if key in fields:
+        field = form[fields[key]]
+        field.errors = [*(field.errors or []), text]
+    return 422, text
+
+
+@bp.route("/questions/<int:version_id>/items/new", methods=["GET", "POST"])
 @writes
 @admin_required
-def question_version_save(version_id: int):
+def question_item_add(version_id: int):
     version = _version(version_id)
-    form = request.form
-    seen = int_arg(form, "lock_version", lo=0)
-    if seen is None:
-        abort(400)
-    try:
-        group = ascii_int(form.get("min_group_size", ""), 0, MAX_ID)
-        if group is None:
-            raise QuestionnaireError("bad_group")
-        edits = [
-            ItemEdit(
-                item.id,
-                form.get(f"item-{item.id}-text_id", item.text_id)[:2000],
-                form.get(f"item-{item.id}-text_en", item.text_en or "")[:2000],
-                form.get(f"item-{item.id}-reverse") == "1",
-                _position(form.get(f"item-{item.id}-position")),
-            )
-            for item in version.items
+    locale = current_locale()
+    form = NewItemForm()
+    form.behaviour.choices = {
+        value.name(locale): [
+            SelectChoice(f"{value.code}-{n}", value.behaviour(n, locale)) for n in (1, 2, 3)
         ]
-        questionnaires.save_draft(
-            version, edits, group, seen, actor=current_user, settings=_settings(form)
-        )
-    except QuestionnaireError as error:
-        db.session.rollback()
-        status = 409 if str(error) in ("conflict", "frozen") else 422
-        return _render_editor(
-            _version(version_id),
-            status,
-            submitted=form,
-            message=ERRORS[str(error)],
-            conflict=str(error) == "conflict",
-        )
-    db.session.commit()
-    flash(_("The draft is saved."), "success")
-    return redirect(url_for(".question_version", version_id=version.id), code=303)
+        for value in questionnaires.core_values()
+    }
+    status, message = 200, None
+    if form.validate_on_submit():
+        value_code, _dash, number = (form.behaviour.data or "").partition("-")
+        try:
+            item = questionnaires.add_item(
+                version,
+                value_code,
+                ascii_int(number, 1, 3) or 0,
+                form.text_id.data,
+                form.text_en.data or "",
+                form.reverse.data,
+                actor=current_user,
+            )
+        except QuestionnaireError as error:
+            db.session.rollback()
+            version = _version(version_id)
+            status, message = _refusal(
+                form, error, {"bad_item": "behaviour", "bad_text": "text_id"}
+            )
+        else:
+            db.session.commit()
+            flash(_("Item %(code)s was added.", code=item.code), "success")
+            return redirect(
+                url_for(".question_version", version_id=version.id, _anchor=f"item-{item.id}"),
+                code=303,
+            )
+    elif form.is_submitted():
+        status, message = 422, _("Check the fields marked below; nothing was saved.")
+    return render_template(
+        "admin/questions/new_item.html",
+        version=version,
+        form=form,
+        frozen=questionnaires.is_frozen(version),
+        message=message,
+    ), status
+
+
+# --- the settings --------------------------------------------------------------------------------
+
+
+def _settings_data(version: QuestionnaireVersion) -> dict:
+    return {
+        "lock_version": version.lock_version,
+        "scale_min": version.scale_min,
+        "scale_max": version.scale_max,
+        "points": [
+            {
+                "point": p,
+                "word_id": version.scale_label(p, "id"),
+                "word_en": version.scale_label(p, "en"),
+            }
+            for p in range(version.scale_min, version.scale_max + 1)
+        ],
+        "bands": [
+            {"lower": b["lower"], "name_id": b["label_id"], "name_en": b["label_en"]}
+            for b in version.bands
+        ],
+        "weights": [(version.weights or {}).get(code, 1) for code in VALUE_CODES],
+        "min_group_size": version.min_group_size,
+    }
+
+
+def _settings_of(form: SettingsForm) -> Settings:
+    """The form's settings for the service; a number the form could not read has already
+    stopped the save."""
+    low, high = form.scale_min.data, form.scale_max.data
+    words = {entry.point.data: entry for entry in form.points}
+    points = range(low, high + 1) if low is not None and high is not None and low < high else []
+    bands = [b.form for b in form.bands if not b.form.is_blank()]
+    return Settings(
+        scale_min=low if low is not None else -1,
+        scale_max=high if high is not None else -1,
+        labels_id=[(words[p].word_id.data or "") if p in words else "" for p in points],
+        labels_en=[(words[p].word_en.data or "") if p in words else "" for p in points],
+        bands=[
+            (
+                b.lower.data if b.lower.data is not None else -1,
+                b.name_id.data or "",
+                b.name_en.data or "",
+            )
+            for b in bands
+        ],
+        weights={
+            code: (w.data if w.data is not None else 1)
+            for code, w in zip(VALUE_CODES, form.weights, strict=True)
+        },
+    )
+
+
+def _fit_rows(form: SettingsForm) -> None:
+    """Rows for every answer option of the range the admin typed (the words typed so far kept,
+    new options empty), and one spare band row to add a band."""
+    low, high = form.scale_min.data, form.scale_max.data
+    if low is not None and high is not None and 0 <= low < high <= 10:
+        typed = {e.point.data: (e.word_id.data, e.word_en.data) for e in form.points}
+        if sorted(typed) != list(range(low, high + 1)):
+            while form.points.entries:
+                form.points.pop_entry()
+            for p in range(low, high + 1):
+                word_id, word_en = typed.get(p, ("", ""))
+                form.points.append_entry({"point": p, "word_id": word_id, "word_en": word_en})
+    if len(form.bands.entries) <= MAX_BANDS and not any(b.form.is_blank() for b in form.bands):
+        form.bands.append_entry()
+
+
+@bp.route("/questions/<int:version_id>/settings", methods=["GET", "POST"])
+@writes
+@admin_required
+def question_settings(version_id: int):
+    version = _version(version_id)
+    form = SettingsForm(data=None if request.method == "POST" else _settings_data(version))
+    status, message, conflict = 200, None, False
+    if form.validate_on_submit():
+        try:
+            questionnaires.save_settings(
+                version,
+                _settings_of(form),
+                form.min_group_size.data if form.min_group_size.data is not None else 0,
+                form.lock_version.data,
+                actor=current_user,
+            )
+        except QuestionnaireError as error:
+            db.session.rollback()
+            version = _version(version_id)
+            status, message = _refusal(form, error, SETTINGS_FIELDS)
+            conflict = str(error) == "conflict"
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for(".question_version", version_id=version.id), code=303)
+    elif form.is_submitted():
+        status, message = 422, _("Check the fields marked below; nothing was saved.")
+    if conflict:
+        form.lock_version.data = version.lock_version
+    _fit_rows(form)
+    return render_template(
+        "admin/questions/settings.html",
+        version=version,
+        form=form,
+        frozen=questionnaires.is_frozen(version),
+        conflict=conflict,
+        message=message,
+        values=questionnaires.core_values(),
+        saved=_settings_data(version) if conflict else None,
+        locale=current_locale(),
+    ), status
 
 
 @bp.post("/questions/<int:version_id>/publish")
@@ -282,31 +400,6 @@ def question_version_preview(version_id: int, number: int):
         items=items,
         locale=current_locale(),
     )
-
-
-@bp.post("/questions/<int:version_id>/items")
-@writes
-@admin_required
-def question_item_add(version_id: int):
-    version = _version(version_id)
-    form = request.form
-    try:
-        item = questionnaires.add_item(
-            version,
-            form.get("value", ""),
-            ascii_int(form.get("behaviour", ""), 0, MAX_ID) or 0,
-            form.get("text_id", "")[:2000],
-            form.get("text_en", "")[:2000],
-            form.get("reverse") == "1",
-            actor=current_user,
-        )
-    except QuestionnaireError as error:
-        db.session.rollback()
-        flash(str(ERRORS[str(error)]), "error")
-    else:
-        db.session.commit()
-        flash(_("Item %(code)s was added.", code=item.code), "success")
-    return redirect(url_for(".question_version", version_id=version_id), code=303)
 
 
 @bp.post("/questions/<int:version_id>/items/<int:item_id>/delete")

@@ -23,6 +23,7 @@ KIND_NAMES = {
     "import_roster": _l("Roster import"),
     "close_period": _l("Closing the period and computing its results"),
     "import_preview": _l("Roster check"),
+    "audit_log": _l("Audit log (Excel)"),
 }
 # Kinds whose file is read by their own page when done, never downloaded.
 PAGE_ONLY = {"import_preview"}

@@ -15,9 +15,10 @@ from flask_babel import lazy_gettext as _l
 
 from .. import excel
 from ..extensions import db
+from ..i18n import tz_abbreviation
 from ..models import Employee, Job, Period, Unit, utcnow
 from ..xlsx_reader import SpreadsheetRejected
-from . import imports, org, periods, reports, results
+from . import audit, imports, org, periods, reports, results
 from .jobs import JobContext, JobFailed, Kind, Output, message_id
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
@@ -169,6 +170,33 @@ def close_period(ctx: JobContext, period_id: int) -> Output:
     return Output(summary={"period_id": period.id, "responses": whole.submitted})
 
 
+AUDIT_CHUNK = 500
+
+
+def audit_log(ctx: JobContext, locale: str, **filters) -> Output:
+    """The audit log as the admin filtered it, as a workbook: the same sentences and changes
+    as the page, in the admin's language, a chunk of entries at a time."""
+    chosen = audit.AuditFilter.from_params(filters)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(audit.query(chosen).order_by(None).subquery())
+    )
+
+    def lines():
+        done = 0
+        rows = db.session.scalars(audit.query(chosen).execution_options(yield_per=AUDIT_CHUNK))
+        for chunk in rows.partitions(AUDIT_CHUNK):
+            yield from audit.describe(chunk)
+            done += len(chunk)
+            ctx.progress(done, total)
+
+    with force_locale(locale), ctx.open_output() as fh:
+        written = excel.write_audit_log(
+            lines(), fh, timezone=ctx.app.config["TIMEZONE"], zone_label=tz_abbreviation()
+        )
+    ctx.progress(written, written, force=True)
+    return Output(name=f"log-audit-{_today():%Y%m%d}.xlsx", summary={"rows": written})
+
+
 def job_subjects(jobs: Sequence[Job]) -> dict[str, list[str]]:
     """What each job covers, by job id: the unit code and the period code, so that two exports
     of the same kind are told apart ("Workbook (Excel) · DISKOMINFO · 2026-S2"). The unit is
@@ -211,4 +239,5 @@ KINDS: dict[str, Kind] = {
     "import_preview": Kind(import_preview, read_only=True, may_open=_admin_only),
     "import_roster": Kind(import_roster, read_only=False, may_open=_admin_only),
     "close_period": Kind(close_period, read_only=False, may_open=_admin_only),
+    "audit_log": Kind(audit_log, read_only=True, may_open=_admin_only),
 }

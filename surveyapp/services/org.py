@@ -30,6 +30,11 @@ def in_subtree(path_column, root_path: str):
     return path_column.startswith(root_path, autoescape=True)
 
 
+def in_subtree_path(path: str, root_path: str) -> bool:
+    """The same rule in Python, for units already loaded: /1/4/9/ lies under /1/4/."""
+    return path.startswith(root_path)
+
+
 def visible_root(user: Employee) -> Unit | None:
     """The unit whose subtree the user may see: None means everything (admin)."""
     if user.is_admin:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import AuditLog, Employee, Period, QuestionnaireVersion, Unit
+from ..models import Employee, Period, QuestionnaireVersion, Unit
+from . import audit
 
 RECENT_AUDIT = 20
 
@@ -21,7 +22,5 @@ def admin_overview() -> dict:
             "versions": db.session.scalar(sa.select(sa.func.count(QuestionnaireVersion.id))),
         },
         "periods": list(db.session.scalars(sa.select(Period).order_by(Period.opens_at.desc()))),
-        "recent": list(
-            db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id.desc()).limit(RECENT_AUDIT))
-        ),
+        "recent": audit.recent(RECENT_AUDIT),
     }

@@ -59,7 +59,7 @@ def create_period(
         hide_individuals=hide_individuals,
         state=PERIOD_DRAFT,
     )
-    period.scope_units = [PeriodScope(unit_id=u.id) for u in scope_units]
+    period.scope_units = [PeriodScope(unit_id=u.id) for u in scope_roots(scope_units)]
     db.session.add(period)
     db.session.flush()
     audit.record(
@@ -70,6 +70,17 @@ def create_period(
         after={"code": code, "name": name, "version_id": version.id},
     )
     return period
+
+
+def scope_roots(units: list[Unit]) -> list[Unit]:
+    """The chosen units without those below another chosen one: a unit in scope brings its
+    whole subtree, so a ticked parent with ticked children is the parent alone."""
+    chosen = {u.id: u for u in units}.values()
+    return [
+        u
+        for u in chosen
+        if not any(o.id != u.id and org.in_subtree_path(u.path, o.path) for o in chosen)
+    ]
 
 
 def open_period(period: Period, *, actor: Employee | None = None) -> int:

@@ -37,13 +37,15 @@ MAX_POSITION = 10_000
 
 @dataclass(frozen=True)
 class ItemEdit:
-    item_id: int
+    """One item as the admin left it on its own page."""
+
     text_id: str
     text_en: str
+    behaviour: int
     reverse: bool
-    # Where the item stands in the questionnaire (employees see it in this order within its
-    # value's page); None keeps the current place.
-    position: int | None = None
+    # Its place among the items of its core value, from 1 (employees see each value's items
+    # on one page, in this order); None keeps the current place.
+    order: int | None = None
 
 
 def _bump(version: QuestionnaireVersion, seen_lock: int | None = None, **values) -> None:
@@ -109,83 +111,133 @@ def check_settings(settings: Settings) -> None:
         raise QuestionnaireError("bad_weights")
 
 
-def save_draft(
+def _check_lock(version: QuestionnaireVersion, seen_lock: int) -> None:
+    if is_frozen(version):
+        raise QuestionnaireError("frozen")
+    if seen_lock != version.lock_version:
+        raise QuestionnaireError("conflict")
+
+
+def save_item(
+    version: QuestionnaireVersion, item: Item, edit: ItemEdit, seen_lock: int, *, actor: Employee
+) -> bool:
+    """Apply the admin's edit of one item, if nobody saved the draft in between; no other item
+    changes (its neighbours only move when the item's order does). Returns whether anything
+    changed; a save that changes nothing writes nothing."""
+    if item.version_id != version.id:
+        raise QuestionnaireError("bad_item")
+    _check_lock(version, seen_lock)
+    text_id, text_en = edit.text_id.strip(), edit.text_en.strip()
+    if not text_id or len(text_id) > 1000 or len(text_en) > 1000:
+        raise QuestionnaireError("bad_text")
+    if edit.behaviour not in (1, 2, 3):
+        raise QuestionnaireError("bad_item")
+    siblings = sorted(
+        (i for i in version.items if i.core_value_id == item.core_value_id),
+        key=lambda i: i.position,
+    )
+    if edit.order is not None and not 1 <= edit.order <= len(siblings):
+        raise QuestionnaireError("bad_order")
+    before = _item_record(item, siblings)
+    new = {"text_id": text_id, "text_en": text_en or None, "reverse": edit.reverse}
+    if edit.behaviour != item.behaviour:
+        value_code = item.core_value.code
+        taken = {i.code for i in version.items}
+        letter = next(
+            c
+            for c in "abcdefghijklmnopqrstuvwxyz"
+            if f"{value_code}-{edit.behaviour}{c}" not in taken
+        )
+        new |= {"behaviour": edit.behaviour, "code": f"{value_code}-{edit.behaviour}{letter}"}
+    if edit.order is not None and siblings.index(item) + 1 != edit.order:
+        slots = [i.position for i in siblings]
+        siblings.remove(item)
+        siblings.insert(edit.order - 1, item)
+        for sibling, slot in zip(siblings, slots, strict=True):
+            sibling.position = slot
+    for key, value in new.items():
+        setattr(item, key, value)
+    after = _item_record(item, siblings)
+    if after == before:
+        return False
+    _bump(version, seen_lock)
+    db.session.flush()
+    db.session.refresh(version)
+    changed = [k for k in after if after[k] != before[k]]
+    audit.record(
+        "item_edited",
+        actor=actor,
+        object_type="questionnaire_version",
+        object_id=version.id,
+        before={"code": before["code"], **{k: before[k] for k in changed if k != "code"}},
+        after={"code": after["code"], **{k: after[k] for k in changed if k != "code"}},
+    )
+    return True
+
+
+def _item_record(item: Item, siblings: list[Item]) -> dict:
+    return {
+        "code": item.code,
+        "text_id": item.text_id,
+        "text_en": item.text_en,
+        "behaviour": item.behaviour,
+        "reverse": item.reverse,
+        "order": siblings.index(item) + 1,
+    }
+
+
+def save_settings(
     version: QuestionnaireVersion,
-    edits: list[ItemEdit],
+    settings: Settings,
     min_group_size: int,
     seen_lock: int,
     *,
     actor: Employee,
-    settings: Settings | None = None,
 ) -> None:
-    """Apply an admin's edits to a draft, all or nothing, if nobody saved it in between."""
-    if is_frozen(version):
-        raise QuestionnaireError("frozen")
+    """Scale, bands, weights and the minimum group size of a draft, all or nothing, if nobody
+    saved the draft in between; the items are left alone."""
+    _check_lock(version, seen_lock)
     if min_group_size < 1 or min_group_size > 1000:
         raise QuestionnaireError("bad_group")
-    if settings is not None:
-        new_range = (settings.scale_min, settings.scale_max)
-        if new_range != (version.scale_min, version.scale_max) and not all(
-            label.strip() for label in settings.labels_id + settings.labels_en
-        ):
-            raise QuestionnaireError("scale_words")
-        check_settings(settings)
-    items = {item.id: item for item in version.items}
-    for edit in edits:
-        if edit.item_id not in items or not edit.text_id.strip() or len(edit.text_id) > 1000:
-            raise QuestionnaireError("bad_text")
-        if len(edit.text_en) > 1000:
-            raise QuestionnaireError("bad_text")
-        if edit.position is not None and not 1 <= edit.position <= MAX_POSITION:
-            raise QuestionnaireError("bad_order")
+    new_range = (settings.scale_min, settings.scale_max)
+    if new_range != (version.scale_min, version.scale_max) and not all(
+        label.strip() for label in settings.labels_id + settings.labels_en
+    ):
+        raise QuestionnaireError("scale_words")
+    check_settings(settings)
     before = _settings_record(version)
-    _bump(version, seen_lock, min_group_size=min_group_size)
-    if settings is not None:
-        db.session.execute(
-            sa.update(QuestionnaireVersion)
-            .where(QuestionnaireVersion.id == version.id)
-            .values(
-                scale_min=settings.scale_min,
-                scale_max=settings.scale_max,
-                scale_labels={"id": settings.labels_id, "en": settings.labels_en},
-                bands=[{"lower": b[0], "label_id": b[1], "label_en": b[2]} for b in settings.bands],
-                weights=settings.weights,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    changed = []
-    for edit in edits:
-        item = items[edit.item_id]
-        new = (edit.text_id.strip(), edit.text_en.strip() or None, edit.reverse)
-        if (item.text_id, item.text_en, item.reverse) != new:
-            changed.append(
-                {
-                    "code": item.code,
-                    "before": {
-                        "text_id": item.text_id,
-                        "text_en": item.text_en,
-                        "reverse": item.reverse,
-                    },
-                    "after": {"text_id": new[0], "text_en": new[1], "reverse": new[2]},
-                }
-            )
-            item.text_id, item.text_en, item.reverse = new
-    moved = _reorder(version, {e.item_id: e.position for e in edits if e.position is not None})
-    db.session.flush()
+    _bump(
+        version,
+        seen_lock,
+        min_group_size=min_group_size,
+        scale_min=settings.scale_min,
+        scale_max=settings.scale_max,
+        scale_labels={
+            "id": [w.strip() for w in settings.labels_id],
+            "en": [w.strip() for w in settings.labels_en],
+        },
+        bands=[
+            {"lower": _plain(b[0]), "label_id": b[1].strip(), "label_en": b[2].strip()}
+            for b in settings.bands
+        ],
+        weights={code: _plain(w) for code, w in settings.weights.items()},
+    )
     db.session.refresh(version)
     after = _settings_record(version)
+    changed = [k for k in after if after[k] != before[k]]
     audit.record(
         "version_edited",
         actor=actor,
         object_type="questionnaire_version",
         object_id=version.id,
-        before={k: v for k, v in before.items() if after[k] != v},
-        after={
-            "items": changed,
-            "moved": moved,
-            **{k: v for k, v in after.items() if before[k] != v},
-        },
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
     )
+
+
+def _plain(number: float) -> int | float:
+    """85.0 is stored as 85, so that the log and the workbook say 85."""
+    return int(number) if float(number).is_integer() else number
 
 
 def _settings_record(version: QuestionnaireVersion) -> dict:
@@ -196,25 +248,6 @@ def _settings_record(version: QuestionnaireVersion) -> dict:
         "bands": version.bands,
         "weights": version.weights or {},
     }
-
-
-def _reorder(version: QuestionnaireVersion, wanted: dict[int, int]) -> list[str]:
-    """Sort the items by the positions asked for and number them 1..n again; an item moved to
-    a taken place goes before the one that was there. Returns the codes that moved."""
-    current = sorted(version.items, key=lambda i: i.position)
-
-    def rank(pair):
-        index, item = pair
-        position = wanted.get(item.id, item.position)
-        return (position, 0 if position != item.position else 1, index)
-
-    ranked = sorted(enumerate(current), key=rank)
-    moved = []
-    for new_position, (old_index, item) in enumerate(ranked, 1):
-        if new_position != old_index + 1:
-            moved.append(item.code)
-        item.position = new_position
-    return moved
 
 
 def publish_problems(version: QuestionnaireVersion) -> tuple[list[str], list[str]]:
@@ -366,6 +399,11 @@ def remove_item(version: QuestionnaireVersion, item: Item, *, actor: Employee) -
     version.items.remove(item)
     db.session.flush()
     touch(version)
+
+
+def core_values() -> list[CoreValue]:
+    """The seven values in their fixed order."""
+    return list(db.session.scalars(sa.select(CoreValue).order_by(CoreValue.position)))
 
 
 def listing() -> tuple[list[Questionnaire], dict[int, int]]:

@@ -35,6 +35,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("admin", "admin-period", "/admin/periods/{closed}"),
     ("admin", "admin-questions", "/admin/questions"),
     ("admin", "admin-version", "/admin/questions/{version}"),
+    ("admin", "admin-version-settings", "/admin/questions/{version}/settings"),
     ("admin", "audit", "/admin/audit"),
     ("admin", "jobs", "/jobs/"),
 ]

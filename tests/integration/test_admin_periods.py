@@ -308,3 +308,54 @@ def test_s05_only_an_admin_may_reopen_even_through_the_service(build, org, sessi
         with pytest.raises(PermissionError):
             periods.reopen_response(response, actor=actor)
     assert response.state == "submitted" and _counts(session) == before
+
+
+def test_units_are_a_tree_of_checkboxes_and_the_zone_reads_wib(admin_client, build, org, session):
+    page = admin_client.get("/admin/periods/new").get_data(as_text=True)
+    assert "<select multiple" not in page and "· ·" not in page
+    tree = page.split("data-unit-tree")[1].split("</fieldset>")[0]
+    # Bidang A1 is listed inside Dinas A's item, which is inside the root's.
+    root = tree.index(f'value="{org.root.id}"')
+    dinas_a = tree.index(f'value="{org.dinas_a.id}"')
+    bidang = tree.index(f'value="{org.bidang_a1.id}"')
+    dinas_b = tree.index(f'value="{org.dinas_b.id}"')
+    assert root < dinas_a < bidang < dinas_b
+    between = tree[dinas_a:bidang]
+    assert between.count("<ul") == 1 and "</li>" not in between  # a child list of Dinas A
+    assert 'type="checkbox" name="units"' in tree
+    assert "setiap unit di bawahnya" in tree  # said on the page for a browser without JS
+    assert 'type="search"' in tree and "unit_tree.js" in page
+    assert "Waktu dalam WIB (Waktu Indonesia Barat)." in page
+    assert "Asia/Jakarta" not in page
+    admin_client.post("/locale", data={"lang": "en", "next": "/"})
+    english = admin_client.get("/admin/periods/new").get_data(as_text=True)
+    assert "Times are in WIB (Western Indonesia Time)." in english
+
+
+def test_a_ticked_parent_stands_for_its_subtree(admin_client, build, org, session):
+    """A browser without the script sends the parent and some children ticked; the period's
+    scope is the parent alone, and the roster holds the whole subtree."""
+    data = _create_form(
+        build,
+        org,
+        units=[str(org.dinas_a.id), str(org.bidang_a1.id), str(org.dinas_b.id)],
+    )
+    assert admin_client.post("/admin/periods/new", data=data).status_code == 302
+    period = session.scalar(sa.select(Period).where(Period.code == "2027-S2"))
+    assert sorted(s.unit_id for s in period.scope_units) == sorted([org.dinas_a.id, org.dinas_b.id])
+    periods.open_period(period, actor=org.admin)
+    on_roster = set(
+        session.scalars(
+            sa.select(RosterEntry.employee_id).where(RosterEntry.period_id == period.id)
+        )
+    )
+    # Bidang A1's people come with Dinas A; the root's admin is not in scope.
+    assert {org.employee.id, org.colleague.id, org.hr_a.id, org.other.id} <= on_roster
+    assert org.admin.id not in on_roster
+
+
+def test_a_refused_period_keeps_the_units_ticked(admin_client, build, org, session):
+    data = _create_form(build, org, name="", units=[str(org.bidang_a1.id)])
+    page = admin_client.post("/admin/periods/new", data=data).get_data(as_text=True)
+    assert f'value="{org.bidang_a1.id}" checked' in page
+    assert f'value="{org.dinas_b.id}" checked' not in page

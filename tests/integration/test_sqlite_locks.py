@@ -173,6 +173,7 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         period = db.session.get(Period, data.period_id)
         me = db.session.get(Employee, people["employee"].id)
         Builder(db.session).response(period, me)  # submitted: the result page has something
+        item_id = period.version.items[0].id
         db.session.commit()
         db.session.remove()
     export = _client(app, people["hr"]).post(f"/hr/periods/{data.period_id}/report.xlsx")
@@ -184,6 +185,7 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         "version_id": data.version_id,
         "employee_id": people["employee"].id,
         "number": 1,
+        "item_id": item_id,
         "job_id": export.headers["Location"].rsplit("/", 1)[1],
     }
     with app.app_context():

@@ -56,8 +56,9 @@ FORM_FIELDS = (
     "min_group_size",
     "scale_min",
     "scale_max",
-    "band-0-lower",
-    "weight-BP",
+    "bands-0-lower",
+    "weights-0",
+    "order",
     "version",
     "units",
     "opens_at",
@@ -77,18 +78,11 @@ NUMERIC_INPUTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("admin.unit_create", "POST"): ("form", ("parent",)),
     ("admin.unit_update", "POST"): ("form", ("parent",)),
     ("admin.employee_edit", "POST"): ("form", ("unit", "hr_unit")),
-    ("admin.question_version_save", "POST"): (
+    ("admin.question_settings", "POST"): (
         "form",
-        (
-            "lock_version",
-            "min_group_size",
-            "scale_min",
-            "scale_max",
-            "band-0-lower",
-            "weight-BP",
-            "item-position",
-        ),
+        ("lock_version", "min_group_size", "scale_min", "scale_max", "bands-0-lower", "weights-0"),
     ),
+    ("admin.question_item", "POST"): ("form", ("lock_version", "behaviour", "order")),
     ("admin.question_version_publish", "POST"): ("form", ("lock_version",)),
     ("admin.question_item_add", "POST"): ("form", ("behaviour",)),
     ("admin.period_new", "POST"): ("form", ("version", "units", "opens_at", "closes_at")),
@@ -109,14 +103,20 @@ def _good_forms(w) -> dict[str, dict[str, str]]:
     version = w["period"].version
     org = w["org"]
     return {
-        "admin.question_version_save": {
+        "admin.question_settings": {
             "lock_version": str(version.lock_version),
             "min_group_size": "5",
             "scale_min": str(version.scale_min),
             "scale_max": str(version.scale_max),
         },
+        "admin.question_item": {
+            "lock_version": str(version.lock_version),
+            "text_id": "Butir",
+            "behaviour": "1",
+            "order": "1",
+        },
         "admin.question_version_publish": {"lock_version": str(version.lock_version)},
-        "admin.question_item_add": {"value": "BP", "behaviour": "1", "text_id": "Butir"},
+        "admin.question_item_add": {"behaviour": "BP-1", "text_id": "Butir"},
         "admin.employee_edit": {
             "name": "Budi Santoso",
             "unit": str(org.bidang_a1.id),
@@ -143,14 +143,12 @@ def _field_names(w, name: str) -> list[str]:
     items = w["period"].version.items
     if name == "answer":
         return [f"item-{item.code}" for item in items]
-    if name == "item-position":
-        return [f"item-{item.id}-position" for item in items]
     return [name]
 
 
 def _all_bad_form(w, bad: str) -> dict[str, str]:
     form = dict.fromkeys(FORM_FIELDS, bad)
-    for name in ("answer", "item-position"):
+    for name in ("answer",):
         form.update(dict.fromkeys(_field_names(w, name), bad))
     return form
 
