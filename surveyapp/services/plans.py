@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import scoring, validation
@@ -453,3 +454,70 @@ def add_note(
         ip=ip,
     )
     return note
+
+
+# The workbook's "Rencana Aksi" sheet ----------------------------------------------------------
+@dataclass(frozen=True)
+class PlanReport:
+    """One plan as the workbook shows it, already in the report's language (the sheet writer,
+    report_sheets.write_plans, only formats)."""
+
+    unit_code: str
+    unit_name: str
+    status: str
+    goal: str
+    focus: list[FocusChange]
+    actions: list[tuple[str, str, date, str]]  # what, who, due, status (words)
+    notes: list[tuple[date, str]]
+
+
+@dataclass(frozen=True)
+class PlansReport:
+    period_name: str
+    scope_name: str
+    later_name: str | None  # the period that measured the focus values again, if any
+    min_group_size: int
+    plans: list[PlanReport]
+
+
+def plans_report(period: Period, scope: Scope, locale: str) -> PlansReport:
+    """The plans made after `period` for units of the scope (already checked by the caller
+    through reports.scope_for), in tree order, with before and after of their focus values."""
+    query = (
+        sa.select(ActionPlan, PeriodUnit.code, PeriodUnit.name)
+        .join(
+            PeriodUnit,
+            sa.and_(
+                PeriodUnit.period_id == ActionPlan.period_id,
+                PeriodUnit.unit_id == ActionPlan.unit_id,
+            ),
+        )
+        .where(ActionPlan.period_id == period.id)
+        .options(sa.orm.selectinload(ActionPlan.actions), sa.orm.selectinload(ActionPlan.notes))
+        .order_by(PeriodUnit.path)
+    )
+    if scope.path is not None:
+        query = query.where(org.in_subtree(PeriodUnit.path, scope.path))
+    lines = []
+    later = results.next_period(period)
+    with force_locale(locale):
+        for plan, code, name in db.session.execute(query):
+            lines.append(
+                PlanReport(
+                    unit_code=code,
+                    unit_name=name,
+                    status=status_label(plan_status(plan.actions)),
+                    goal=plan.goal,
+                    focus=followup(plan, locale).changes,
+                    actions=[(a.what, a.who, a.due, status_label(a.status)) for a in plan.actions],
+                    notes=[(n.noted_on, n.text) for n in reversed(plan.notes)],
+                )
+            )
+        scope_name = scope.name or gettext("The whole organisation")
+    return PlansReport(
+        period_name=period.name,
+        scope_name=scope_name,
+        later_name=later.name if later is not None else None,
+        min_group_size=results.rules_for(period.version).min_group_size,
+        plans=lines,
+    )
