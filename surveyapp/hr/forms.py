@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from .. import validation
 from ..forms import BaseForm, _AppTranslations
@@ -152,6 +152,3 @@ class NoteForm(BaseForm):
     text = TextAreaField(
         _l("Progress note"), validators=[Text(validation.paragraphs, plans.NOTE_MAX, required=True)]
     )
-
-
-__all__ = ["ActionForm", "NoteForm", "Optional", "PlanForm"]
