@@ -85,6 +85,32 @@ def _text(value: Any, limit: int, *, required: bool) -> str:
     return text
 
 
+def one_line(value: Any, limit: int, *, required: bool = False) -> str:
+    """Free text of one line (an action, a person's role): the rule of every text field."""
+    return _text(value, limit, required=required)
+
+
+def paragraphs(value: Any, limit: int, *, required: bool = False) -> str:
+    """Free text that keeps its line breaks (a progress note): each line as one_line, runs of
+    blank lines as one; the limit counts the stored text, line breaks included."""
+    lines = ("" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    for line in lines.split("\n"):
+        line = " ".join(line.split())
+        if _CONTROL.search(line):
+            raise Invalid(MSG_CONTROL)
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    text = "\n".join(kept).strip()
+    if not text:
+        if required:
+            raise Missing()
+        return ""
+    if len(text) > limit:
+        raise Invalid(MSG_TOO_LONG, n=limit)
+    return text
+
+
 def person_name(value: Any) -> str:
     return _text(value, NAME_MAX, required=True)
 

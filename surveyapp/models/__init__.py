@@ -13,6 +13,16 @@ from .period import (
     ResultSnapshot,
     RosterEntry,
 )
+from .plan import (
+    ACTION_CANCELLED,
+    ACTION_DONE,
+    ACTION_IN_PROGRESS,
+    ACTION_PLANNED,
+    ACTION_STATUSES,
+    ActionPlan,
+    PlanAction,
+    PlanNote,
+)
 from .questionnaire import (
     VERSION_DRAFT,
     VERSION_PUBLISHED,
@@ -25,6 +35,14 @@ from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, Resp
 from .types import utcnow
 
 __all__ = [
+    "ACTION_CANCELLED",
+    "ACTION_DONE",
+    "ACTION_IN_PROGRESS",
+    "ACTION_PLANNED",
+    "ACTION_STATUSES",
+    "ActionPlan",
+    "PlanAction",
+    "PlanNote",
     "JENIS",
     "JOB_DONE",
     "JOB_EXPIRED",

@@ -297,6 +297,7 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
         demo_state="submitted",
     )
     periods.close_period(past)
+    _action_plans(past, hr, units, now)
     progress(2 * steps // 3, steps)
 
     current = periods.create_period(
@@ -328,6 +329,71 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
         DemoAccount("hr", hr.nip, DEMO_PASSWORDS["hr"]),
         DemoAccount("employee", employee.nip, DEMO_PASSWORDS["employee"]),
     ]
+
+
+# Two plans the demo HR made after the closed period, so a newcomer sees the loop: one well
+# under way, one just begun. (The demo has one closed period, so no "after" is shown yet.)
+DEMO_PLANS = (
+    (
+        "DISKOMINFO-APTIKA",
+        "Layanan aplikasi lebih cepat dan ramah bagi OPD pengguna.",
+        (
+            (
+                "Coaching mingguan tentang layanan bagi tim helpdesk",
+                "Kepala Bidang Aptika",
+                -120,
+                "done",
+            ),
+            (
+                "Survei singkat kepuasan OPD pengguna setiap bulan",
+                "Sub Koordinator Aplikasi",
+                -30,
+                "in_progress",
+            ),
+            ("Forum berbagi praktik baik lintas seksi", "Kepala Bidang Aptika", 20, "planned"),
+        ),
+        (
+            (-100, "Coaching pertama selesai, 12 orang hadir."),
+            (-40, "Survei bulan pertama: 31 tanggapan."),
+        ),
+    ),
+    (
+        "DISKOMINFO-IKP",
+        "",
+        (
+            ("Rapat rutin lintas bidang setiap dua minggu", "Kepala Bidang IKP", 10, "planned"),
+            ("Pelatihan penulisan rilis berita untuk staf baru", "Pranata Humas", 45, "planned"),
+        ),
+        (),
+    ),
+)
+
+
+def _action_plans(period, hr, units: dict, now) -> None:
+    """The demo's plans, made through services/plans as the demo HR (so they are audited),
+    with the values the page suggests as their focus."""
+    from . import plans, reports
+
+    today = now.date()
+    for code, goal, actions, notes in DEMO_PLANS:
+        unit = units.get(code)
+        if unit is None:
+            continue
+        scope = reports.scope_for(hr, period, unit.id)
+        suggested = [s.code for s in plans.suggestions(period, scope, "id") if s.suggested]
+        plan = plans.create_plan(
+            hr,
+            period,
+            scope,
+            focus=suggested[: plans.FOCUS_MAX] or ["AD"],
+            goal=goal,
+            actions=[
+                plans.ActionInput(what, who, today + timedelta(days=days), status)
+                for what, who, days, status in actions
+            ],
+        )
+        for days, text in notes:
+            plans.add_note(hr, plan, scope, noted_on=today + timedelta(days=days), text=text)
 
 
 def _fill(

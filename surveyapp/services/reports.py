@@ -251,7 +251,7 @@ def record_download(
 TREND_PERIODS = 5  # earlier periods of the same questionnaire shown in the trend chart
 
 
-def _value_headings(version, locale: str) -> list[ValueHeading]:
+def value_headings(version, locale: str) -> list[ValueHeading]:
     seen: dict[str, ValueHeading] = {}
     for item in results.version_items(version):
         value = item.core_value
@@ -403,7 +403,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         scope_name=scope_name,
         generated_at=utcnow(),
         generated_by=generated_by,
-        values=_value_headings(version, locale),
+        values=value_headings(version, locale),
         units=units,
         total=total,
         items=_item_lines(version, stats, locale),
@@ -527,7 +527,7 @@ def unit_page(user: Employee, period: Period, scope: Scope, locale: str) -> Unit
     withheld = bool(current.withheld)
     values, overall = [], None
     if not withheld:
-        for heading in _value_headings(version, locale):
+        for heading in value_headings(version, locale):
             agg = current.values.get(heading.code)
             band = scoring.band_for(agg.mean if agg else None, rules.bands)
             values.append(

@@ -920,6 +920,23 @@ def previous_period(period: Period) -> Period | None:
     return found[0] if found else None
 
 
+def next_period(period: Period) -> Period | None:
+    """The first closed period of the same questionnaire (any version) that opened after this
+    one: where what was planned after this period is measured again (services/plans.py)."""
+    return db.session.scalar(
+        sa.select(Period)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Period.version_id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == period.version.questionnaire_id,
+            Period.id != period.id,
+            Period.state == PERIOD_CLOSED,
+            Period.opens_at > period.opens_at,
+        )
+        .order_by(Period.opens_at, Period.id)
+        .limit(1)
+    )
+
+
 OVERALL = "overall"
 
 

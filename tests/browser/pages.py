@@ -1,7 +1,8 @@
 """Every page a role sees, for the accessibility, chart and screenshot checks.
 
-Paths may name `{closed}` (the closed demo period's id), `{unit}` (the demo HR's Dinas) and
-`{version}` (the first questionnaire version); `resolve` fills them in from the live server.
+Paths may name `{closed}` (the closed demo period's id), `{unit}` (the demo HR's Dinas),
+`{version}` (the first questionnaire version) and `{plan}` (the demo's first action plan);
+`resolve` fills them in from the live server.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ PAGES: list[tuple[str, str, str]] = [
     ("hr", "hr-home", "/hr/"),
     ("hr", "hr-unit", "/hr/periods/{closed}/units/{unit}"),
     ("hr", "hr-non-respondents", "/hr/periods/{closed}/non-respondents"),
+    ("hr", "hr-heatmap", "/hr/periods/{closed}/heatmap"),
+    ("hr", "hr-heatmap-difference", "/hr/periods/{closed}/heatmap?show=diff&sort=overall"),
+    ("hr", "hr-plans", "/hr/plans"),
+    ("hr", "hr-plan", "/hr/plans/{plan}"),
+    ("hr", "hr-plan-edit", "/hr/plans/{plan}/edit"),
     ("admin", "admin-home", "/admin/"),
     ("admin", "admin-employees", "/admin/employees"),
     ("admin", "admin-units", "/admin/units"),
@@ -48,11 +54,12 @@ def resolve(server) -> dict[str, int]:
             f"""
 import json
 import sqlalchemy as sa
-from surveyapp.models import Employee, Period, QuestionnaireVersion
+from surveyapp.models import ActionPlan, Employee, Period, QuestionnaireVersion
 closed = db.session.scalar(sa.select(Period.id).where(Period.code == "{CLOSED}"))
 hr = db.session.scalar(sa.select(Employee).where(Employee.nip == "{server.accounts["hr"][0]}"))
 version = db.session.scalar(sa.select(sa.func.min(QuestionnaireVersion.id)))
-print(json.dumps({{"closed": closed, "unit": hr.hr_unit_id, "version": version}}))
+plan = db.session.scalar(sa.select(sa.func.min(ActionPlan.id)))
+print(json.dumps({{"closed": closed, "unit": hr.hr_unit_id, "version": version, "plan": plan}}))
 """
         )
     )

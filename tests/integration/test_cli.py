@@ -148,3 +148,20 @@ def test_default_demo_shows_hr_real_unit_results_with_plausible_people(runner, s
         for post, allowed in ranks.items():
             if post in person.jabatan:
                 assert person.golongan in allowed, (person.jabatan, person.golongan)
+
+
+def test_seed_demo_has_two_action_plans_after_the_closed_period(runner, session):
+    from surveyapp.models import ActionPlan, AuditLog
+    from surveyapp.services import plans
+
+    result = runner.invoke(args=["seed-demo", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    made = session.scalars(sa.select(ActionPlan).order_by(ActionPlan.id)).all()
+    assert len(made) == 2
+    assert {p.period.state for p in made} == {"closed"}
+    assert [plans.plan_status(p.actions) for p in made] == ["in_progress", "planned"]
+    assert len(made[0].notes) == 2 and all(p.focus for p in made)
+    audited = session.scalars(
+        sa.select(AuditLog.action).where(AuditLog.object_type == "action_plan")
+    ).all()
+    assert sorted(audited) == ["plan_created", "plan_created", "plan_note_added", "plan_note_added"]

@@ -134,5 +134,20 @@ def test_hr_pages_of_a_closed_period_run_at_most_ten_statements(app, build, sess
     session.flush()
     unit_page = _page_statements(app, hr, f"/hr/periods/{period.id}/units/{units[1].id}")
     dashboard = _page_statements(app, hr, f"/hr/?period={period.id}")
+    heatmap = _page_statements(app, hr, f"/hr/periods/{period.id}/heatmap?sort=BP&show=diff")
     assert len(unit_page) <= 10, "\n".join(unit_page)
     assert len(dashboard) <= 10, "\n".join(dashboard)
+    assert len(heatmap) <= 10, "\n".join(heatmap)
+
+
+def test_heatmap_runs_the_same_statements_for_ten_times_the_units(app, build, session):
+    """The heatmap of 100 units costs what the heatmap of 10 does (one snapshot read)."""
+    counts = []
+    for size, seed in (((10, 50), 4), ((100, 500), 5)):
+        period, units = populate(build, session, *size, seed=seed)
+        periods.close_period(period)
+        admin = build.employee(units[0], admin=True)
+        session.flush()
+        url = f"/hr/periods/{period.id}/heatmap?sort=overall&dir=desc"
+        counts.append(len(_page_statements(app, admin, url)))
+    assert counts[0] == counts[1]

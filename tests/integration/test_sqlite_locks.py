@@ -16,7 +16,7 @@ from flask import url_for
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Employee, Period
-from surveyapp.services import imports, responses
+from surveyapp.services import imports, plans, reports, responses
 from tests.conftest import IsolatedClient, upgrade
 from tests.factories import Builder
 from tests.integration.test_imports import person, xlsx
@@ -42,6 +42,15 @@ def sqlite_app(tmp_path):
         build = Builder(db.session)
         org = build.standard_org()
         period = build.period([org.root])
+        closed = build.period([org.root], state="closed")
+        plan = plans.create_plan(
+            org.hr_a,
+            closed,
+            reports.scope_for(org.hr_a, closed, org.dinas_a.id),
+            focus=["AD"],
+            goal="",
+            actions=[],
+        )
         db.session.commit()
         people = {
             role: SimpleNamespace(id=p.id, login_id=p.get_id())
@@ -55,6 +64,9 @@ def sqlite_app(tmp_path):
             version_id=period.version_id,
             item=period.version.items[0].code,
             unit_id=org.dinas_a.id,
+            closed_id=closed.id,
+            plan_id=plan.id,
+            unplanned_unit_id=org.bidang_a1.id,
         )
         db.session.remove()  # nothing of the test's own holds a transaction open
     yield app, data
@@ -187,6 +199,11 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         "number": 1,
         "item_id": item_id,
         "job_id": export.headers["Location"].rsplit("/", 1)[1],
+        "plan_id": data.plan_id,
+    }
+    # A plan is made only after the close, for a unit that has none yet.
+    overrides = {
+        "hr.plan_new": {"period_id": data.closed_id, "unit_id": data.unplanned_unit_id},
     }
     with app.app_context():
         probe = LockProbe(db.engine, data.path)
@@ -196,7 +213,8 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         if "GET" not in rule.methods or rule.endpoint == "static":  # static: no database
             continue
         with app.test_request_context():
-            url = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+            chosen = {**values, **overrides.get(rule.endpoint, {})}
+            url = url_for(rule.endpoint, **{a: chosen[a] for a in rule.arguments})
         who = _who(rule.endpoint, people)
         reply, log = probe.run(lambda url=url, who=who: _client(app, who).get(url))
         seen[rule.endpoint] = reply.status_code

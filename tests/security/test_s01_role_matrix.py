@@ -38,6 +38,17 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "hr.non_respondents_xlsx": {"POST": "hr"},
     "hr.unit_results": {"GET": "hr"},
     "hr.report_xlsx": {"POST": "hr"},
+    "hr.heatmap": {"GET": "hr"},
+    "hr.plan_list": {"GET": "hr"},
+    # The world's period is open: no plan can be made for it yet (tests/integration/
+    # test_action_plans.py has the closed case); a plan outside the HR scope is 404 there too.
+    "hr.plan_new": {
+        "GET": {"anonymous": 302, "employee": 403, "hr": 404, "admin": 404},
+        "POST": {"anonymous": 302, "employee": 403, "hr": 404, "admin": 404},
+    },
+    "hr.plan_detail": {"GET": "hr"},
+    "hr.plan_edit": {"GET": "hr", "POST": "hr"},
+    "hr.plan_note": {"POST": "hr"},
     # Jobs: anyone logged in has a list; someone else's job is 404 (tests/integration/test_jobs).
     "jobs.mine": {"GET": "user"},
     "jobs.show": {"GET": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}},
@@ -99,6 +110,7 @@ ARGUMENTS = {
     "job_id": lambda w: w["job"].id,
     "token": lambda w: "no-such-upload",
     "item_id": lambda w: w["period"].version.items[0].id,
+    "plan_id": lambda w: w["plan"].id,
 }
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry
@@ -143,7 +155,18 @@ def world(build, org):
     job, _ = jobs.start(
         "workbook", org.hr_a, {"period_id": period.id, "unit_id": None, "locale": "id"}
     )
-    return {"org": org, "period": period, "job": job}
+    from surveyapp.services import plans, reports
+
+    closed = build.period([org.root], state="closed")
+    plan = plans.create_plan(
+        org.hr_a,
+        closed,
+        reports.scope_for(org.hr_a, closed, org.dinas_a.id),
+        focus=["AD"],
+        goal="",
+        actions=[],
+    )
+    return {"org": org, "period": period, "job": job, "plan": plan}
 
 
 @pytest.mark.parametrize("role", ROLES)

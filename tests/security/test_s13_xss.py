@@ -33,7 +33,27 @@ def hostile_world(build, org, session):
 
     params = {"period_id": period.id, "unit_id": None, "locale": "id"}
     job, _ = jobs.start("non_respondents", org.hr_a, params)
-    return {"org": org, "period": period, "job": job}
+    from datetime import date
+
+    from surveyapp.services import plans, reports
+
+    closed = build.period([org.root], state="closed")
+    plan = plans.create_plan(
+        org.hr_a,
+        closed,
+        reports.scope_for(org.hr_a, closed, org.dinas_a.id),
+        focus=["AD"],
+        goal="Sasaran " + PAYLOADS[0],
+        actions=[plans.ActionInput(PAYLOADS[2], PAYLOADS[1], date(2027, 1, 1), "planned")],
+    )
+    plans.add_note(
+        org.hr_a,
+        plan,
+        reports.scope_for(org.hr_a, closed, org.dinas_a.id),
+        noted_on=date(2027, 1, 2),
+        text=PAYLOADS[0],
+    )
+    return {"org": org, "period": period, "job": job, "plan": plan}
 
 
 GET_ROUTES = [endpoint for endpoint, method in ALL_ROUTES if method == "GET"]
