@@ -61,6 +61,7 @@ def _people():
         overall=73.5,
         band="Baik",
         flags=("straight_lining",),
+        unit_code="BIDANG-PLUS",
     )
     yield PersonLine(
         nip="198506122010011002",
@@ -144,6 +145,7 @@ def make_report(*, hide_individuals=False, locale="id", withheld_child=False, pe
         people=None if hide_individuals else (people if people is not None else _people()),
         people_count=3,
         reverse_items=["BP-2"],
+        top_units=units[1:],
     )
 
 
@@ -159,133 +161,177 @@ def book(app_ctx):
     return _save(make_report())
 
 
+H = excel.HEADER_ROW
+SHEETS_ID = [
+    "Ringkasan Pimpinan",
+    "Ringkasan",
+    "Nilai dasar",
+    "Perubahan",
+    "Pegawai",
+    "Perilaku",
+    "Butir",
+    "Grafik",
+    "Metodologi",
+]
+
+
 def _header(sheet):
-    return [c.value for c in sheet[1]]
+    return [c.value for c in sheet[H]]
 
 
 def test_sheets_in_order(book):
-    assert book.sheetnames == ["Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi"]
+    assert book.sheetnames == SHEETS_ID
 
 
 def test_ringkasan_headers_rows_and_formats(book):
     sheet = book["Ringkasan"]
     header = _header(sheet)
-    assert header[:5] == [
+    assert header[:7] == [
         "Unit kerja",
         "Kode unit",
         "Wajib mengisi",
         "Sudah mengirim",
+        "Draf",
+        "Belum mulai",
         "Partisipasi",
     ]
-    assert header[5] == "Nilai BP (BP)" and header[12] == "Indeks keseluruhan"
-    assert header[13] == "Kategori"
-    assert [sheet.cell(r, 2).value for r in (2, 3, 4)] == ["DINAS-A", "A-1", "DINAS-A"]
-    assert sheet.cell(4, 1).value == "Total" and sheet.cell(4, 1).font.bold
-    index = sheet.cell(2, 6)
+    assert header[7] == "Nilai BP (BP)" and header[14] == "Indeks keseluruhan"
+    assert header[15] == "Kategori"
+    assert [sheet.cell(r, 2).value for r in (H + 1, H + 2, H + 3)] == ["DINAS-A", "A-1", "DINAS-A"]
+    assert sheet.cell(H + 3, 1).value == "Total" and sheet.cell(H + 3, 1).font.bold
+    index = sheet.cell(H + 1, 8)
     assert index.data_type == "n" and index.value == 70.0 and index.number_format == "0.00"
-    share = sheet.cell(2, 5)
+    share = sheet.cell(H + 1, 7)
     assert share.value == pytest.approx(0.8) and share.number_format == "0.0%"
-    assert sheet.cell(2, 3).number_format == "#,##0"
-    assert sheet.cell(3, 1).alignment.indent == 1  # tree order shown by indentation
-    assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == "A1:O3"  # the total row stays out of sorting
+    assert sheet.cell(H + 1, 3).number_format == "#,##0"
+    assert [sheet.cell(H + 1, c).value for c in (5, 6)] == [0, 2]  # drafts, not started
+    child = sheet.cell(H + 2, 1).alignment
+    assert child.indent > 0 and child.horizontal == "left"  # the tree shows as indentation
+    assert sheet.freeze_panes == f"C{H + 1}"
+    assert sheet.auto_filter.ref == f"A{H}:Q{H + 2}"  # the total row stays out of sorting
     rules = sheet.conditional_formatting
     assert any(r.type == "colorScale" for cf in rules for r in cf.rules)
     assert sheet.column_dimensions["A"].width >= 24
 
 
 def test_s18_person_text_is_literal_everywhere(book):
-    assert book["Ringkasan"].cell(3, 1).data_type == "s"
-    assert book["Ringkasan"].cell(3, 1).value == HOSTILE
+    assert book["Ringkasan"].cell(H + 2, 1).data_type == "s"
+    assert book["Ringkasan"].cell(H + 2, 1).value == HOSTILE
     pegawai = book["Pegawai"]
-    for column, text in ((2, HOSTILE), (3, "+Bidang"), (4, "@jabatan"), (5, "-III/a")):
-        cell = pegawai.cell(2, column)
+    for column, text in ((2, HOSTILE), (3, "+Bidang"), (5, "@jabatan"), (6, "-III/a")):
+        cell = pegawai.cell(H + 1, column)
         assert cell.data_type == "s" and cell.value == text
-    item_text = book["Butir"].cell(2, 3)
+    item_text = book["Butir"].cell(H + 1, 3)
     assert item_text.data_type == "s" and item_text.value.startswith("-Saya")
 
 
 def test_pegawai_nip_text_indices_numbers_and_local_time(book):
     sheet = book["Pegawai"]
     header = _header(sheet)
-    assert header[:7] == [
+    assert header[:8] == [
         "NIP",
         "Nama",
         "Unit kerja",
+        "Kode unit",
         "Jabatan",
         "Golongan",
         "Status",
         "Waktu kirim (WIB)",
     ]
-    nip = sheet.cell(2, 1)
+    nip = sheet.cell(H + 1, 1)
     assert nip.data_type == "s" and nip.value == "198506122010011001"
-    assert sheet.cell(2, 6).value == "Sudah mengirim"
-    assert sheet.cell(3, 6).value == "Draf" and sheet.cell(4, 6).value == "Belum mulai"
-    when = sheet.cell(2, 7)
+    assert sheet.cell(H + 1, 4).value == "BIDANG-PLUS"
+    assert sheet.cell(H + 1, 7).value == "Sudah mengirim"
+    assert sheet.cell(H + 2, 7).value == "Draf" and sheet.cell(H + 3, 7).value == "Belum mulai"
+    when = sheet.cell(H + 1, 8)
     assert when.value == datetime(2026, 3, 2, 9, 30)  # 02:30 UTC is 09:30 WIB
-    assert when.number_format == "yyyy-mm-dd hh:mm"
-    first = sheet.cell(2, 8)
+    assert when.number_format == "[$-421]d mmmm yyyy hh.mm"  # 2 Maret 2026 09.30
+    first = sheet.cell(H + 1, 9)
     assert first.data_type == "n" and first.value == 70.5 and first.number_format == "0.00"
-    assert sheet.cell(2, 15).value == 73.5 and sheet.cell(2, 15).number_format == "0.00"
-    assert sheet.cell(2, 16).value == "Baik"
-    assert sheet.cell(2, 17).value == "Jawaban sama di semua butir"
-    assert sheet.cell(3, 8).value is None  # a draft has no result
-    assert sheet.max_row == 4
-    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:Q4"
+    assert sheet.cell(H + 1, 16).value == 73.5 and sheet.cell(H + 1, 16).number_format == "0.00"
+    assert sheet.cell(H + 1, 17).value == "Baik"
+    assert sheet.cell(H + 1, 18).value == "Jawaban sama di semua butir"
+    assert sheet.cell(H + 2, 9).value is None  # a draft has no result
+    assert sheet.max_row == H + 3
+    assert sheet.freeze_panes == f"C{H + 1}" and sheet.auto_filter.ref == f"A{H}:R{H + 3}"
 
 
 def test_s19_control_characters_emoji_and_long_text_give_a_valid_file(book):
     sheet = book["Pegawai"]
-    long_name = sheet.cell(3, 2).value
+    long_name = sheet.cell(H + 2, 2).value
     assert "\x07" not in long_name
     assert len(long_name) == MAX_CELL_CHARS and long_name.endswith(TRUNCATION_MARK)
-    assert sheet.cell(4, 2).value == "Made 👩‍💼"
+    assert sheet.cell(H + 3, 2).value == "Made 👩‍💼"
 
 
 def test_butir_counts_add_up_to_n(book):
     sheet = book["Butir"]
     header = _header(sheet)
-    assert header[:7] == ["Kode butir", "Nilai", "Pernyataan", "Terbalik", "n", "Rata-rata", "SD"]
-    assert header[7] == "1 (Tidak pernah)" and header[11] == "5 (Selalu)"
-    for row in sheet.iter_rows(min_row=2, values_only=True):
-        assert sum(row[7:12]) == row[4]
-    assert sheet.cell(3, 4).value == "Ya"
-    assert sheet.cell(2, 6).number_format == "0.00"
+    assert header[:8] == [
+        "Kode butir",
+        "Nilai dasar",
+        "Pernyataan",
+        "Terbalik",
+        "n",
+        "Rata-rata jawaban",
+        "Rata-rata skor",
+        "SD",
+    ]
+    assert header[8] == "1 (Tidak pernah)" and header[12] == "5 (Selalu)"
+    for row in sheet.iter_rows(min_row=H + 1, values_only=True):
+        assert sum(row[8:13]) == row[4]
+    assert sheet.cell(H + 2, 4).value == "Ya (skor dibalik)"
+    assert sheet.cell(H + 1, 6).number_format == "0.00"
 
 
 def test_grafik_has_native_charts_with_their_data(book):
     sheet = book["Grafik"]
-    assert len(sheet._charts) == 3  # values, participation by unit, trend
-    assert sheet.cell(2, 1).value == "Nilai BP" and sheet.cell(2, 2).value == 70.0
+    assert len(sheet._charts) == 4  # values, units' index, participation by unit, trend
+    first = excel.TITLE_ROWS + 2
+    assert sheet.cell(first, 1).value == "Nilai BP" and sheet.cell(first, 2).value == 70.0
 
 
 def test_metodologi_names_rules_scope_and_alpha(book):
-    rows = {r[0]: r[1] for r in book["Metodologi"].iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r[1] for r in book["Metodologi"].iter_rows(min_row=H + 1, values_only=True)}
     assert rows["Ukuran kelompok minimum"] == 5
     assert rows["Butir terbalik"] == "BP-2"
     assert "Sangat Baik" in rows["Kategori"]
     assert rows["  alpha BP – Nilai BP"] == pytest.approx(0.812)
     assert rows["  alpha AK – Nilai AK"] == "–"
     assert rows["Dibuat oleh"] == "Rina HR A"
-    assert rows["Dibuat pada"] == "2026-04-01 10:00 WIB"
+    assert rows["Dibuat pada"] == "1 April 2026, 10.00 WIB"
     assert "Dinas A" in rows["Cakupan"]
 
 
 def test_english_headers_when_locale_is_en(app_ctx):
     book = _save(make_report(locale="en"))
-    assert book.sheetnames[0] == "Ringkasan"  # sheet names are fixed for scripts
-    assert _header(book["Ringkasan"])[:3] == ["Unit", "Unit code", "Eligible"]
-    assert _header(book["Pegawai"])[6] == "Submitted at (WIB)"
-    assert book["Pegawai"].cell(4, 6).value == "Not started"
+    assert book.sheetnames == [
+        "Leadership summary",
+        "Summary",
+        "Core values",
+        "Change",
+        "Employees",
+        "Behaviours",
+        "Items",
+        "Charts",
+        "Methodology",
+    ]
+    assert _header(book["Summary"])[:3] == ["Unit", "Unit code", "Eligible"]
+    assert _header(book["Employees"])[7] == "Submitted at (WIB)"
+    assert book["Employees"].cell(H + 3, 7).value == "Not started"
+    assert book["Employees"].cell(H + 1, 8).number_format == "[$-809]d mmmm yyyy hh:mm"
+    assert book["Items"].cell(H + 2, 4).value == "Yes (score mirrored)"
+    rows = {r[0]: r[1] for r in book["Methodology"].iter_rows(min_row=H + 1, values_only=True)}
+    assert rows["Generated at"] == "1 April 2026, 10:00 WIB"
 
 
 def test_hidden_individuals_no_pegawai_and_withheld_unit_shows_no_numbers(app_ctx):
     book = _save(make_report(hide_individuals=True, withheld_child=True))
-    assert book.sheetnames == ["Ringkasan", "Butir", "Grafik", "Metodologi"]
-    small = [c.value for c in book["Ringkasan"][3]]
-    assert small[:5] == ['=HYPERLINK("http://x","y")', "A-1", 6, 3, 0.5]
-    assert small[5:14] == [None] * 9  # seven indices, overall, band
-    assert "kurang dari 5" in small[14]
+    assert "Pegawai" not in book.sheetnames
+    small = [c.value for c in book["Ringkasan"][H + 2]]
+    assert small[:7] == ['=HYPERLINK("http://x","y")', "A-1", 6, 3, 0, 3, 0.5]
+    assert small[7:16] == [None] * 9  # seven indices, overall, band
+    assert "kurang dari 5" in small[16]
 
 
 def test_progress_reaches_total_and_never_goes_back(app_ctx):
@@ -364,7 +410,9 @@ def test_non_respondent_list(app_ctx):
     buffer = io.BytesIO()
     count = excel.write_non_respondents(
         [
-            NonRespondentLine("198506122010011001", HOSTILE, "Bidang A1", "Analis", STATUS_DRAFT),
+            NonRespondentLine(
+                "198506122010011001", HOSTILE, "Bidang A1", "Analis", STATUS_DRAFT, "A1"
+            ),
             NonRespondentLine(
                 "198506122010011002", "Budi", "Bidang A1", "Analis", STATUS_NOT_STARTED
             ),
@@ -376,16 +424,24 @@ def test_non_respondent_list(app_ctx):
     buffer.seek(0)
     sheet = load_workbook(buffer).active
     assert count == 2
-    assert [c.value for c in sheet[2]] == ["NIP", "Nama", "Unit kerja", "Jabatan", "Status"]
+    assert [c.value for c in sheet[2]] == [
+        "NIP",
+        "Nama",
+        "Unit kerja",
+        "Jabatan",
+        "Status",
+        "Kode unit",
+    ]
     assert sheet.cell(3, 2).value == HOSTILE and sheet.cell(3, 2).data_type == "s"
     assert sheet.cell(3, 1).data_type == "s"
     assert [sheet.cell(r, 5).value for r in (3, 4)] == ["Draf", "Belum mulai"]
-    assert sheet.auto_filter.ref == "A2:E4"
+    assert sheet.cell(3, 6).value == "A1"
+    assert sheet.auto_filter.ref == "A2:F4"
 
 
 def test_withheld_item_shows_n_and_a_note_but_no_counts(app_ctx):
     report = make_report()
     report.items = [ItemLine("BP-1", "BP", "Teks", False, 3, None, None, {}, withheld=True)]
-    row = [c.value for c in _save(report)["Butir"][2]]
+    row = [c.value for c in _save(report)["Butir"][H + 1]]
     assert row[4] == 3 and "kurang dari 5" in row[5]
     assert all(v is None for v in row[6:])
