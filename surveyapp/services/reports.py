@@ -563,7 +563,11 @@ def _analysis(period, scope, version, rules, current, total, units, stats, local
             counts[OVERALL],
         )
     )
-    ranked = sorted((v for v in value_stats[:-1] if v.mean is not None), key=lambda v: v.mean)
+    # By index, a tie in the fixed BerAKHLAK order (rounded: sums in another order differ in
+    # the last bits).
+    ranked = sorted(
+        (v for v in value_stats[:-1] if v.mean is not None), key=lambda v: round(v.mean, 9)
+    )
     items = _item_lines(version, stats, locale)
     by_value_behaviour: dict[tuple[str, int], list[ItemLine]] = {}
     for line, row in zip(items, stats, strict=True):

@@ -7,6 +7,7 @@ import io
 import math
 import random
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -362,3 +363,137 @@ def test_small_hidden_scope_shows_counts_but_no_statistics(org, login, app, hidd
     assert len(book["Grafik"]._charts) == 0  # no value chart, and no unit below Dinas B
     alpha = [r[1] for r in _rows(book["Metodologi"]) if str(r[0]).startswith("  alpha")]
     assert alpha and set(alpha) == {"–"}
+
+
+# Issue 18: the analysis sheets, each number recomputed from the raw answers ------------------
+def _sheet_rows(sheet):
+    return [r for r in sheet.iter_rows(min_row=H + 1, values_only=True) if any(r)]
+
+
+def test_nilai_dasar_has_n_sd_and_people_per_band(hr_client, world):
+    _, book = _download(hr_client, world)
+    people = [p for p in world.a1_people + world.dinas_a_people if p.id in world.answers]
+    results = [scoring.person_result(world.answers[p.id], world.rules) for p in people]
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    bands = sorted(world.rules.bands, key=lambda b: -b.lower)
+    header = [c.value for c in book["Nilai dasar"][H]]
+    assert header[:7] == [
+        "Nilai dasar",
+        "Kode",
+        "Indeks",
+        "n",
+        "SD",
+        "Kategori",
+        "Perubahan sejak periode sebelumnya",
+    ]
+    assert header[7:] == [f"Pegawai: {b.label_id}" for b in bands]
+    rows = {r[1] or "overall": r for r in _sheet_rows(book["Nilai dasar"])}
+    assert list(rows) == [*scoring.VALUE_CODES, "overall"]
+    for code in scoring.VALUE_CODES:
+        row, agg = rows[code], expected.values[code]
+        assert row[2] == pytest.approx(agg.mean, abs=1e-9)
+        assert row[3] == agg.n == 8
+        assert row[4] == pytest.approx(agg.sd, abs=1e-9)
+        per_band = [
+            sum(1 for r in results if scoring.band_for(r.value_indices[code], bands) == b)
+            for b in bands
+        ]
+        assert list(row[7:]) == per_band and sum(per_band) == 8
+        assert row[6] is None  # no earlier closed period
+    overall = rows["overall"]
+    assert overall[2] == pytest.approx(expected.overall.mean, abs=1e-9)
+    assert overall[4] == pytest.approx(expected.overall.sd, abs=1e-9)
+    assert list(overall[7:]) == [sum(1 for r in results if r.band == b) for b in bands]
+
+
+def test_perilaku_scores_the_21_behaviours_and_the_five_weakest_items(hr_client, world):
+    _, book = _download(hr_client, world)
+    answers = [
+        world.answers[p.id] for p in world.a1_people + world.dinas_a_people if p.id in world.answers
+    ]
+    expected = _behaviour_indices(world, answers)
+    rows = _sheet_rows(book["Perilaku"])
+    behaviours = rows[:21]
+    assert [(r[0], r[1]) for r in behaviours] == [
+        (code, n) for code in scoring.VALUE_CODES for n in (1, 2, 3)
+    ]
+    for row in behaviours:
+        assert row[4] == pytest.approx(expected[(row[0], row[1])], abs=1e-9), row[:2]
+        assert row[2]  # the behaviour guide's text
+    item_index = _item_scores(world, answers, index=True)
+    weakest = sorted(item_index, key=lambda code: (item_index[code], code))[:5]
+    table = rows[rows.index(next(r for r in rows if r[0] == "Kode butir")) + 1 :]
+    assert [r[0] for r in table] == weakest
+    for row in table:
+        assert row[4] == pytest.approx(item_index[row[0]], abs=1e-9)
+
+
+def test_ringkasan_pimpinan_is_one_page_of_the_scopes_numbers(hr_client, world):
+    _, book = _download(hr_client, world)
+    sheet = book["Ringkasan Pimpinan"]
+    assert book.sheetnames[0] == "Ringkasan Pimpinan"
+    assert sheet.page_setup.fitToHeight == 1 and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    cells = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert cells["Partisipasi"][1] == pytest.approx(8 / 9)
+    assert cells["Indeks keseluruhan"][1] == pytest.approx(expected.overall.mean, abs=1e-9)
+    means = {code: agg.mean for code, agg in expected.values.items()}
+    names = {i.core_value.code: i.core_value.name_id for i in world.period.version.items}
+    for label, best in (("Nilai dasar terkuat", max), ("Nilai dasar terlemah", min)):
+        mark = best(means.values())
+        tied = {names[c] for c, m in means.items() if abs(m - mark) < 1e-9}  # any of a tie
+        assert cells[label][1] == pytest.approx(mark, abs=1e-9) and cells[label][2] in tied
+    text = " ".join(str(v) for r in sheet.iter_rows(values_only=True) for v in r if v)
+    assert "88,9% pegawai telah mengirim jawaban, mencapai target 80%." in text
+    shown = f"{expected.overall.mean:.2f}".replace(".", ",")
+    assert f"Indeks keseluruhan {shown}" in text
+    assert "Belum ada periode sebelumnya" in text
+    # Bidang A1, the only unit below Dinas A, is above or below the Dinas.
+    a1 = world.group(world.a1_people, eligible=7)
+    side = "di atas" if a1.overall.mean > expected.overall.mean else "di bawah"
+    rows = list(sheet.iter_rows(values_only=True))
+    heading = next(i for i, r in enumerate(rows) if r[5] == f"Unit {side} organisasi")
+    assert rows[heading + 1][5] == "Bidang A1 (A-1)"
+    assert rows[heading + 1][6] == pytest.approx(a1.overall.mean, abs=1e-9)
+
+
+def test_perubahan_is_the_change_since_the_previous_closed_period(
+    hr_client, world, build, org, session
+):
+    """A second period a semester later: each unit's change is its index now minus then."""
+    first = world.period
+    first.opens_at -= timedelta(days=180)
+    first.closes_at -= timedelta(days=180)
+    second = build.period([org.root], hide_individuals=False, state="open")
+    rng = random.Random(8)
+    later: dict[int, dict[str, int]] = {}
+    for person in world.a1_people[:6] + world.dinas_a_people:
+        later[person.id] = {i.code: rng.randint(1, 5) for i in second.version.items}
+        build.response(second, person, later[person.id])
+    periods.close_period(second)
+    session.flush()
+    response = download_export(hr_client, f"/hr/periods/{second.id}/report.xlsx", None)
+    book = load_workbook(io.BytesIO(response.data))
+
+    def group(answers, people, eligible):
+        found = [
+            scoring.person_result(answers[p.id], world.rules) for p in people if p.id in answers
+        ]
+        return scoring.group_result(found, eligible, world.rules, False)
+
+    rows = {r[1]: r for r in _sheet_rows(book["Perubahan"]) if r[1]}
+    for code, people, eligible in (
+        ("DINAS-A", world.a1_people + world.dinas_a_people, 9),
+        ("A-1", world.a1_people, 7),
+    ):
+        now, then = group(later, people, eligible), group(world.answers, people, eligible)
+        for position, value in enumerate(scoring.VALUE_CODES):
+            change = now.values[value].mean - then.values[value].mean
+            assert rows[code][2 + position] == pytest.approx(change, abs=1e-9), (code, value)
+        overall = now.overall.mean - then.overall.mean
+        assert rows[code][9] == pytest.approx(overall, abs=1e-9)
+    values = {r[1] or "overall": r for r in _sheet_rows(book["Nilai dasar"])}
+    assert values["overall"][6] == pytest.approx(rows["DINAS-A"][9], abs=1e-12)
+    assert [c.value for c in book["Nilai dasar"][H]][6] == f"Perubahan sejak {first.name}"
+    assert len(book["Grafik"]._charts) == 4  # values, units, participation, two periods
