@@ -343,7 +343,7 @@ def _lines(text: str | None, width: float) -> int:
     """How many lines `text` wraps to in a column `width` characters wide (by words)."""
     if not text:
         return 1
-    room = max(int(width) - 1, 1)
+    room = max(int(width * 1.1) - 1, 1)  # proportional text: narrower than the digit 0
     lines, used = 1, 0
     for word in str(text).split():
         size = len(word)
@@ -353,6 +353,21 @@ def _lines(text: str | None, width: float) -> int:
         while used > room:
             lines, used = lines + 1, used - room
     return lines
+
+
+def _top(row: list) -> list:
+    """A row whose text wraps over several lines: every cell aligned to the top, so numbers
+    sit beside the first line of their statement."""
+    for cell in row:
+        if isinstance(cell, Cell):
+            old = cell.alignment
+            cell.alignment = Alignment(
+                horizontal=old.horizontal,
+                indent=old.indent,
+                wrap_text=old.wrap_text,
+                vertical="top",
+            )
+    return row
 
 
 def _height(lines: int) -> float:
@@ -641,10 +656,12 @@ class _Writer:
                     ]
                 )
         right: list[list] = []
+        right_headers = set()
         for title, units in (
             (_("Units above the organisation"), report.above),
             (_("Units below the organisation"), report.below),
         ):
+            right_headers.add(len(right))
             right.append(
                 [st.header(title), st.header(_("Overall index")), st.header(_("Difference"))]
             )
@@ -668,8 +685,9 @@ class _Writer:
                 )
             if not units:
                 right.append([st.text("–")])
-        sheet.next_height(2)
         for i in range(max(len(left), len(right))):
+            if i == 0 or i in right_headers:
+                sheet.next_height(2)
             cells = left[i] if i < len(left) else [None] * 4
             cells = cells + [None] * (5 - len(cells))
             if i < len(right):
@@ -985,7 +1003,7 @@ class _Writer:
         """The 21 behaviours scored over their items, then the scope's five weakest items."""
         report = self.report
         headers = [_("Core value"), _("Behaviour"), _("Behaviour guide"), _("Items"), _("Index")]
-        widths = [12, 11, 70, 22, 10]
+        widths = [12, 11, 70, _fit([self._reverse_word(True)], 22, 24), 10]
         sheet, st = self.begin("behaviours", widths, headers, freeze="C")
         wrap = Alignment(wrap_text=True, vertical="top")
         withheld = report.total.withheld
@@ -994,15 +1012,17 @@ class _Writer:
             text.alignment = wrap
             sheet.next_height(_lines(line.text, 70))
             sheet.append(
-                [
-                    st.text(line.value_code),
-                    st.number(line.number, "0"),
-                    text,
-                    st.text(", ".join(line.items)),
-                    st.text(self._withheld_note(report.total.withheld_reason))
-                    if withheld
-                    else st.number(line.index, INDEX_FORMAT),
-                ]
+                _top(
+                    [
+                        st.text(line.value_code),
+                        st.number(line.number, "0"),
+                        text,
+                        st.text(", ".join(line.items)),
+                        st.text(self._withheld_note(report.total.withheld_reason))
+                        if withheld
+                        else st.number(line.index, INDEX_FORMAT),
+                    ]
+                )
             )
         if withheld or not report.weakest_items:
             return
@@ -1022,13 +1042,15 @@ class _Writer:
             text.alignment = wrap
             sheet.next_height(_lines(item.text, 70))
             sheet.append(
-                [
-                    st.text(item.code),
-                    st.text(item.value_code),
-                    text,
-                    st.text(self._reverse_word(item.reverse)),
-                    st.number(item.index, INDEX_FORMAT),
-                ]
+                _top(
+                    [
+                        st.text(item.code),
+                        st.text(item.value_code),
+                        text,
+                        st.text(self._reverse_word(item.reverse)),
+                        st.number(item.index, INDEX_FORMAT),
+                    ]
+                )
             )
 
     # Butir -----------------------------------------------------------------------------------
@@ -1047,7 +1069,18 @@ class _Writer:
             _("SD"),
             *point_headers,
         ]
-        widths = [10, 8, 60, 12, 8, 10, 10, 8, *[_fit([h], 10, 16) for h in point_headers]]
+        reverse_width = _fit([self._reverse_word(True), _("Reverse-keyed")], 10, 24)
+        widths = [
+            10,
+            8,
+            60,
+            reverse_width,
+            8,
+            10,
+            10,
+            8,
+            *[_fit([h], 10, 16) for h in point_headers],
+        ]
         sheet, st = self.begin("items", widths, headers, freeze="D")
         wrap = Alignment(wrap_text=True, vertical="top")
         for item in report.items:
@@ -1068,7 +1101,7 @@ class _Writer:
                 row[5:8] = [st.text(self._withheld_note(report.total.withheld_reason))]
             elif item.n:
                 row += [st.number(item.counts.get(p, 0), COUNT_FORMAT) for p in points]
-            sheet.append(row)
+            sheet.append(_top(row))
         self.step(len(report.items))
         sheet.auto_filter.ref = (
             f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + len(report.items)}"
@@ -1076,14 +1109,15 @@ class _Writer:
 
     # Grafik ----------------------------------------------------------------------------------
     def charts(self) -> None:
-        """Native charts, each under the small table it draws from (so the numbers behind a
-        chart stay readable and checkable) and on a printed page of its own."""
+        """Native charts, each beside (or under) the small table it draws from, so the numbers
+        behind a chart stay readable and checkable, and each on a printed page of its own."""
         report = self.report
         total = report.total
         names = [u.name for u in report.top_units] + [v.name for v in report.values]
-        sheet, st = self.begin("charts", [_fit(names, 30, 60), *([14] * 7)])
+        sheet, st = self.begin("charts", [_fit(names, 30, 60), 14, 14, 14, 3, *([14] * 3)])
         rows = TITLE_ROWS
         blocks = 0
+        top = rows + 1
 
         def append(cells: list) -> int:
             nonlocal rows
@@ -1092,17 +1126,20 @@ class _Writer:
             return rows
 
         def new_block() -> None:
-            nonlocal blocks
+            nonlocal blocks, top
             if blocks:
                 sheet.row_breaks.append(Break(id=rows))
             blocks += 1
+            top = rows + 1
 
-        def place(chart, height_cm: float) -> None:
-            """The chart below the table; blank rows keep the next block below the chart."""
-            chart.width, chart.height = 24, height_cm
+        def place(chart, height_cm: float, beside: bool = True) -> None:
+            """The chart right of its table (column F) or under it; blank rows keep the next
+            block, which starts a new page, below the chart."""
+            chart.width, chart.height = 20, height_cm
             _axes_shown(chart)
-            sheet.add_chart(chart, f"A{rows + 2}")
-            for _row in range(math.ceil(height_cm / 0.53) + 3):
+            sheet.add_chart(chart, f"F{top}" if beside else f"A{rows + 2}")
+            end = (top if beside else rows + 2) + math.ceil(height_cm / 0.53) + 1
+            while rows < end:
                 append([])
 
         # 1. Value indices of the whole scope
@@ -1134,6 +1171,7 @@ class _Writer:
         )
         if shown and not total.withheld and total.overall is not None:
             new_block()
+            sheet.row_dimensions[rows + 1].height = _height(2)
             header = append(
                 [
                     st.header(_("Unit")),
@@ -1142,7 +1180,6 @@ class _Writer:
                     st.header(_("Organisation")),
                 ]
             )
-            sheet.row_dimensions[header].height = _height(2)
             for unit in shown:
                 last = append(
                     [
@@ -1155,7 +1192,7 @@ class _Writer:
             chart = self._compare_chart(
                 sheet, header, last, _("Overall index by unit"), (0, 100), INDEX_FORMAT
             )
-            place(chart, max(10.0, min(18.0, 6 + 0.5 * len(shown))))
+            place(chart, max(11.0, min(18.0, 6 + 0.5 * len(shown))))
         # 3. Participation of the units just below the scope, against the scope's own
         units = sorted(
             (u for u in report.top_units if u.participation is not None),
@@ -1163,6 +1200,7 @@ class _Writer:
         )
         if units:
             new_block()
+            sheet.row_dimensions[rows + 1].height = _height(2)
             header = append(
                 [
                     st.header(_("Unit")),
@@ -1171,7 +1209,6 @@ class _Writer:
                     st.header(_("Organisation")),
                 ]
             )
-            sheet.row_dimensions[header].height = _height(2)
             for unit in units:
                 last = append(
                     [
@@ -1184,15 +1221,15 @@ class _Writer:
             chart = self._compare_chart(
                 sheet, header, last, _("Participation by unit"), (0, 1), "0%"
             )
-            place(chart, max(10.0, min(18.0, 6 + 0.5 * len(units))))
+            place(chart, max(11.0, min(18.0, 6 + 0.5 * len(units))))
         # 4. This period against earlier ones: one group of bars per value, one bar a period
         if len(report.trend) >= 2:
             new_block()
+            sheet.row_dimensions[rows + 1].height = _height(
+                max(_lines(p.label, 14) for p in report.trend)
+            )
             header = append(
                 [st.header(_("Core value"))] + [st.header(p.label) for p in report.trend]
-            )
-            sheet.row_dimensions[header].height = _height(
-                max(_lines(p.label, 14) for p in report.trend)
             )
             for value in report.values:
                 last = append(
@@ -1217,7 +1254,7 @@ class _Writer:
             chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
             chart.legend.position = "b"
             _label_text(chart.x_axis, rotate=True)
-            place(chart, 11)
+            place(chart, 11, beside=False)
 
     def _compare_chart(self, sheet, header: int, last: int, title: str, span, fmt) -> BarChart:
         """Columns of the units (sorted, named by their codes, which the table beside spells
