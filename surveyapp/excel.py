@@ -24,7 +24,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.text import RichText
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -1423,7 +1428,6 @@ def _label_text(axis, rotate: bool = False) -> None:
     show instead of every second one."""
     properties = CharacterProperties(sz=900)
     body = {"rot": -2700000, "vert": "horz"} if rotate else {}
-    from openpyxl.drawing.text import RichTextProperties
 
     axis.txPr = RichText(
         bodyPr=RichTextProperties(**body),

@@ -445,3 +445,172 @@ def test_withheld_item_shows_n_and_a_note_but_no_counts(app_ctx):
     row = [c.value for c in _save(report)["Butir"][H + 1]]
     assert row[4] == 3 and "kurang dari 5" in row[5]
     assert all(v is None for v in row[6:])
+
+
+# Issue 18: a workbook that prints ---------------------------------------------------------------
+def test_every_sheet_prints_landscape_a4_one_page_wide_with_its_header_repeated(book):
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToWidth == 1, sheet.title
+        expected_height = 1 if sheet.title == "Ringkasan Pimpinan" else 0  # 0: as many as needed
+        assert setup.fitToHeight == expected_height, sheet.title
+        assert sheet.oddFooter.center.text == "Halaman &P dari &N", sheet.title
+    for title in ("Ringkasan", "Nilai dasar", "Pegawai", "Perilaku", "Butir", "Metodologi"):
+        assert book[title].print_title_rows == f"${H}:${H}", title
+        assert book[title].freeze_panes.endswith(str(H + 1)), title
+
+
+def test_every_sheet_opens_with_the_title_block(book):
+    for sheet in book.worksheets:
+        block = [[c.value for c in row] for row in sheet.iter_rows(max_row=4)]
+        assert block[0][0] == "Laporan Penilaian Mandiri BerAKHLAK", sheet.title
+        assert block[1][:2] == ["Periode", "Semester 1 2026 (2026-S1)"]
+        assert block[2][:2] == ["Cakupan", "Dinas A (DINAS-A)"]
+        # 03:00 UTC is 10.00 WIB; the month written out in Indonesian
+        assert block[3][:2] == ["Dibuat", "1 April 2026, 10.00 WIB oleh Rina HR A"]
+
+
+def test_english_workbook_has_english_title_block_and_footer(app_ctx):
+    book = _save(make_report(locale="en"))
+    sheet = book["Leadership summary"]
+    assert sheet.cell(1, 1).value == "BerAKHLAK self-assessment report"
+    assert sheet.cell(4, 2).value == "1 April 2026, 10:00 WIB by Rina HR A"
+    assert sheet.oddFooter.center.text == "Page &P of &N"
+
+
+def test_wrapped_rows_have_heights(app_ctx):
+    report = make_report()
+    long = "Saya " + "selalu menjaga integritas dalam setiap tugas " * 6
+    report.items = [
+        ItemLine("BP-1", "BP", long, False, 8, 3.5, 0.9, {1: 0, 2: 1, 3: 3, 4: 3, 5: 1}),
+        ItemLine("BP-2", "BP", "Pendek", False, 8, 3.5, 0.9, {1: 0, 2: 1, 3: 3, 4: 3, 5: 1}),
+    ]
+    book = _save(report)
+    butir = book["Butir"]
+    assert butir.row_dimensions[H + 1].height >= 4 * excel.LINE_HEIGHT  # about 280 characters
+    assert butir.row_dimensions[H + 2].height is None  # one line: the default height
+    assert butir.cell(H + 1, 3).alignment.wrap_text
+    assert butir.cell(H + 1, 5).alignment.vertical == "top"  # n beside the first line
+    # Two-line headers get room for two lines.
+    assert book["Ringkasan"].row_dimensions[H].height >= 2 * excel.LINE_HEIGHT
+
+
+def test_leadership_summary_in_numbers_and_three_sentences(app_ctx):
+    report = make_report()
+    report.value_stats = [
+        excel.ValueStat(c, f"Nilai {c}", 70.0 + i, 10.0, 8, "Baik", None, {"Baik": 8})
+        for i, c in enumerate(CODES)
+    ] + [excel.ValueStat(excel.OVERALL, "Indeks keseluruhan", 73.0, 9.0, 8, "Baik", 1.25)]
+    report.strongest, report.weakest = report.value_stats[6], report.value_stats[0]
+    report.previous_period = "Semester 2 2025"
+    report.participation_target = 0.9
+    report.above = [report.units[1]]
+    sheet = _save(report)["Ringkasan Pimpinan"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    by_label = {r[0]: r for r in rows if r and r[0]}
+    assert by_label["Partisipasi"][1] == pytest.approx(0.8)
+    assert by_label["Partisipasi"][2] == "8 dari 10" and by_label["Partisipasi"][5] == (
+        "Target belum tercapai"
+    )
+    assert by_label["Indeks keseluruhan"][1:4] == [70.0 + 3, "Baik", 1.25]
+    assert by_label["Nilai dasar terkuat"][1:3] == [76.0, "Nilai KL"]
+    assert by_label["Nilai dasar terlemah"][1:3] == [70.0, "Nilai BP"]
+    sentences = rows[rows.index(["Ringkasnya", *[None] * (len(rows[0]) - 1)]) + 1 :][:3]
+    assert [s[0] for s in sentences] == [
+        "80,0% pegawai telah mengirim jawaban, di bawah target 90%: masih kurang 1 jawaban.",
+        "Indeks keseluruhan 73,00 (Baik). Naik 1,25 poin sejak Semester 2 2025.",
+        "Nilai dasar terkuat adalah Nilai KL (76,00); yang paling perlu dikembangkan adalah "
+        "Nilai BP (70,00).",
+    ]
+    for row in range(1, sheet.max_row + 1):
+        if sheet.cell(row, 1).value in {s[0] for s in sentences}:
+            assert f"A{row}:H{row}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert any(r[5] == f"{HOSTILE} (A-1)" for r in rows)  # the unit above the Dinas
+
+
+def test_withheld_scope_summary_says_so_and_shows_no_number(app_ctx):
+    report = make_report(hide_individuals=True)
+    report.total = _unit("DINAS-A", "Dinas A", 0, 10, 3, 0, withheld=True)
+    report.units = [report.total]
+    report.items = []
+    book = _save(report)
+    texts = [v for r in book["Ringkasan Pimpinan"].iter_rows(values_only=True) for v in r if v]
+    assert not any(isinstance(v, float) and v > 1 for v in texts)  # only the participation rate
+    assert any("tidak ditampilkan untuk melindungi" in str(v) for v in texts)
+
+
+def test_charts_keep_their_axes_and_show_every_label(book):
+    charts = book["Grafik"]._charts
+    assert charts
+    for chart in charts:
+        for part in [chart, *chart._charts]:
+            assert part.x_axis.delete is False and part.y_axis.delete is False
+    units_chart = charts[1]  # the units' overall index, with the organisation as a line
+    assert [type(c).__name__ for c in units_chart._charts] == ["BarChart", "LineChart"]
+    assert units_chart.x_axis.tickLblSkip == 1
+
+
+def test_participation_chart_is_sorted_and_leaves_the_total_out(app_ctx):
+    report = make_report()
+    names = ["Dinas C", "Dinas D", "Dinas E"]
+    report.top_units = [
+        _unit(f"D-{i}", name, 1, 10, submitted, 60.0)
+        for i, (name, submitted) in enumerate(zip(names, (5, 9, 7), strict=True))
+    ]
+    sheet = _save(report)["Grafik"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[1] in {"D-0", "D-1", "D-2"}]
+    participation = [r for r in rows if isinstance(r[2], float) and r[2] <= 1]
+    assert [r[0] for r in participation] == ["Dinas D", "Dinas E", "Dinas C"]
+    assert all(r[3] == pytest.approx(0.8) for r in participation)  # the Dinas: the line
+    assert not any(r[0] in ("Total", "Dinas A") for r in participation)
+
+
+def test_hostile_names_are_plain_text_in_every_sheet(app_ctx):
+    hostile = "Budi\tSan\ntoso\x7f\x85 \u202eikswoP\u202c\u200b _x003D_1+1"
+    people = [
+        PersonLine(
+            "198506122010011009",
+            hostile,
+            hostile,
+            "J",
+            "G",
+            STATUS_NOT_STARTED,
+            None,
+            {},
+            None,
+            None,
+        )
+    ]
+    report = make_report(people=iter(people))
+    report.units = [_unit("HOST", hostile, 0, 10, 8, 70.0)]
+    book = _save(report)
+    # openpyxl reads the escape back as written; Excel and LibreOffice show "_x003D_1+1"
+    plain = "Budi San toso  ikswoP _x005F_x003D_1+1"
+    assert book["Ringkasan"].cell(H + 1, 1).value == plain
+    assert book["Pegawai"].cell(H + 1, 2).value == plain
+    assert book["Pegawai"].cell(H + 1, 3).value == plain
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert not any(ch in value for ch in "\t\n\x7f\x85\u202e\u202c\u200b"), value
+
+
+def test_sheet_list_is_one_ordered_structure(app_ctx):
+    """Another module adds a sheet by inserting its writer; the names live in one table."""
+    assert [key for key, _ in excel.RESULT_SHEETS] == [
+        "leadership",
+        "summary",
+        "values",
+        "changes",
+        "people",
+        "behaviours",
+        "items",
+        "charts",
+        "methodology",
+    ]
+    assert all(key in excel.SHEET_NAMES for key, _ in excel.RESULT_SHEETS)
+    assert excel.SHEET_NAMES["items"]("id") == "Butir"
+    assert excel.SHEET_NAMES["items"]("en") == "Items"
