@@ -1162,6 +1162,7 @@ class _Writer:
                 chart.type = "bar"
                 chart.title = _("Core value indices: %(scope)s", scope=report.scope_name)
                 chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+                chart.x_axis.scaling.orientation = "maxMin"  # the first value on top
                 chart.legend = None
                 chart.add_data(
                     Reference(sheet, min_col=2, min_row=header, max_row=last),
