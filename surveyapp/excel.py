@@ -557,7 +557,8 @@ class _Writer:
         """One printed page for the head of the region: the numbers a decision starts from."""
         report = self.report
         total = report.total
-        widths = [34, 14, 16, 16, 3, 50, 14, 12]
+        listed = [f"{u.name} ({u.code})" for u in [*report.above[:5], *report.below[:5]]]
+        widths = [34, 14, 16, 16, 3, _fit(listed, 40, 70), 20, 12]
         sheet, st = self.begin("leadership", widths, one_page=True)
         section = Font(bold=True, size=12)
 
@@ -661,12 +662,10 @@ class _Writer:
                     ]
                 )
         right: list[list] = []
-        right_headers = set()
         for title, units in (
             (_("Units above the organisation"), report.above),
             (_("Units below the organisation"), report.below),
         ):
-            right_headers.add(len(right))
             right.append(
                 [st.header(title), st.header(_("Overall index")), st.header(_("Difference"))]
             )
@@ -691,7 +690,7 @@ class _Writer:
             if not units:
                 right.append([st.text("–")])
         for i in range(max(len(left), len(right))):
-            if i == 0 or i in right_headers:
+            if i == 0:
                 sheet.next_height(2)
             cells = left[i] if i < len(left) else [None] * 4
             cells = cells + [None] * (5 - len(cells))
