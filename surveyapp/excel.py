@@ -558,7 +558,7 @@ class _Writer:
         report = self.report
         total = report.total
         listed = [f"{u.name} ({u.code})" for u in [*report.above[:5], *report.below[:5]]]
-        widths = [34, 14, 16, 16, 3, _fit(listed, 40, 70), 20, 12]
+        widths = [34, 14, 16, 20, 3, _fit(listed, 40, 70), 20, 12]
         sheet, st = self.begin("leadership", widths, one_page=True)
         section = Font(bold=True, size=12)
 
@@ -691,7 +691,7 @@ class _Writer:
                 right.append([st.text("–")])
         for i in range(max(len(left), len(right))):
             if i == 0:
-                sheet.next_height(2)
+                sheet.next_height(max(2, _lines(self._change_header(), widths[3])))
             cells = left[i] if i < len(left) else [None] * 4
             cells = cells + [None] * (5 - len(cells))
             if i < len(right):
