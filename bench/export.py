@@ -50,16 +50,19 @@ def _indices(rng: random.Random) -> dict[str, float]:
 def synthetic_report(rows: int, seed: int = 2026):
     """A Report whose people are a generator: nothing grows with `rows` but the output."""
     from surveyapp.excel import (
+        OVERALL,
         STATUS_DRAFT,
         STATUS_NOT_STARTED,
         STATUS_SUBMITTED,
         BandLine,
+        BehaviourLine,
         ItemLine,
         PersonLine,
         Report,
         TrendPoint,
         UnitLine,
         ValueHeading,
+        ValueStat,
     )
 
     rng = random.Random(seed)
@@ -88,7 +91,7 @@ def synthetic_report(rows: int, seed: int = 2026):
                 band(overall),
             )
         )
-    leaf_names = [name for _code, name, depth in _units() if depth == 2]
+    leaves = [(code, name) for code, name, depth in _units() if depth == 2]
     start = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
     def people():
@@ -102,7 +105,7 @@ def synthetic_report(rows: int, seed: int = 2026):
                 yield PersonLine(
                     f"19{n:016d}",
                     f"Pegawai Contoh {n}",
-                    leaf_names[n % len(leaf_names)],
+                    leaves[n % len(leaves)][1],
                     "Analis Kebijakan Ahli Muda",
                     "III/" + "abcd"[n % 4],
                     STATUS_SUBMITTED,
@@ -111,13 +114,14 @@ def synthetic_report(rows: int, seed: int = 2026):
                     overall,
                     band(overall),
                     flags,
+                    unit_code=leaves[n % len(leaves)][0],
                 )
             else:
                 status = STATUS_DRAFT if state < 0.9 else STATUS_NOT_STARTED
                 yield PersonLine(
                     f"19{n:016d}",
                     f"Pegawai Contoh {n}",
-                    leaf_names[n % len(leaf_names)],
+                    leaves[n % len(leaves)][1],
                     "Pengelola Data",
                     "II/c",
                     status,
@@ -125,6 +129,7 @@ def synthetic_report(rows: int, seed: int = 2026):
                     {},
                     None,
                     None,
+                    unit_code=leaves[n % len(leaves)][0],
                 )
 
     items = []
@@ -146,6 +151,33 @@ def synthetic_report(rows: int, seed: int = 2026):
                 )
             )
     total = units[0]
+    labels = [b.label for b in bands]
+    stats = [
+        ValueStat(
+            code,
+            f"Nilai {code}",
+            total.indices[code],
+            15.0,
+            rows,
+            band(total.indices[code]),
+            1.5,
+            dict.fromkeys(labels, rows // 4),
+        )
+        for code in CODES
+    ]
+    stats.append(
+        ValueStat(
+            OVERALL,
+            "Indeks keseluruhan",
+            total.overall,
+            14.0,
+            rows,
+            total.band,
+            1.0,
+            dict.fromkeys(labels, rows // 4),
+        )
+    )
+    top = [u for u in units if u.depth == 1]
     return Report(
         locale="id",
         period_code="2026-S1",
@@ -178,6 +210,20 @@ def synthetic_report(rows: int, seed: int = 2026):
         people=people(),
         people_count=rows,
         reverse_items=[i.code for i in items if i.reverse],
+        value_stats=stats,
+        behaviours=[
+            BehaviourLine(code, k, f"Perilaku {code} {k}", (f"{code}-{k}",), 60.0 + k)
+            for code in CODES
+            for k in (1, 2, 3)
+        ],
+        weakest_items=items[:5],
+        top_units=top,
+        above=[u for u in top if u.overall > total.overall],
+        below=[u for u in top if u.overall < total.overall],
+        strongest=stats[0],
+        weakest=stats[1],
+        previous_period="Semester 2 2025",
+        participation_target=0.8,
     )
 
 
@@ -215,11 +261,15 @@ def build_with_writer(rows: int, path: str) -> dict:
     }
 
 
+TITLE = [["Laporan"], ["Periode", "x"], ["Cakupan", "x"], ["Dibuat", "x"], []]
+
+
 def plain_values(data):
-    """The cell values the writer puts in each sheet, as bare values (the baseline's input)."""
+    """The cell values the writer puts in each sheet, as bare values (the baseline's input):
+    every sheet's title block and header, then its rows."""
     codes = [v.code for v in data.values]
     tz = ZoneInfo(data.timezone)
-    headers = ["x"] * (len(codes) + 8)
+    headers = ["x"] * (len(codes) + 11)
 
     def unit(u):
         return [
@@ -227,18 +277,27 @@ def plain_values(data):
             u.code,
             u.eligible,
             u.submitted,
+            u.drafts,
+            u.not_started,
             u.participation,
             *(u.indices[c] for c in codes),
             u.overall,
             u.band,
         ]
 
-    yield "Ringkasan", [headers, *(unit(u) for u in data.units), unit(data.total)]
-    statuses = {"submitted": "Sudah mengisi", "draft": "Draf", "not_started": "Belum mengisi"}
+    def sheet(rows):
+        return itertools.chain(TITLE, [headers], rows)
+
+    yield "Ringkasan Pimpinan", sheet([["x", 1.0, "y", "z"]] * 30)
+    yield "Ringkasan", sheet([*(unit(u) for u in data.units), unit(data.total)])
+    yield "Nilai dasar", sheet([["x", "BP", 1.0, 5, 1.0, "y", 1.0, 1, 2, 3, 4]] * 8)
+    changes = [[u.name, u.code, *([1.0] * (len(codes) + 1))] for u in data.units]
+    yield "Perubahan", sheet(changes)
+    statuses = {"submitted": "Sudah mengirim", "draft": "Draf", "not_started": "Belum mulai"}
 
     def person(p):
         when = p.submitted_at.astimezone(tz).replace(tzinfo=None) if p.submitted_at else None
-        row = [p.nip, p.name, p.unit, p.jabatan, p.golongan, statuses[p.status], when]
+        row = [p.nip, p.name, p.unit, p.unit_code, p.jabatan, p.golongan, statuses[p.status], when]
         if p.indices:
             row += [*(p.indices[c] for c in codes), p.overall, p.band]
         else:
@@ -247,10 +306,11 @@ def plain_values(data):
             row.append("Terlalu cepat")
         return row
 
-    yield "Pegawai", itertools.chain([headers], (person(p) for p in data.people))
+    yield "Pegawai", sheet(person(p) for p in data.people)
+    yield "Perilaku", sheet([["BP", 1, "Perilaku", "BP-1", 60.0]] * 30)
     yield (
         "Butir",
-        [
+        sheet(
             [
                 i.code,
                 i.value_code,
@@ -258,14 +318,15 @@ def plain_values(data):
                 "Ya" if i.reverse else "Tidak",
                 i.n,
                 i.mean,
+                i.mean,
                 i.sd,
                 *i.counts.values(),
             ]
             for i in data.items
-        ],
+        ),
     )
-    yield "Grafik", [[v.name, data.total.indices[v.code]] for v in data.values]
-    yield "Metodologi", [["Aspek", "Keterangan"]] * 25
+    yield "Grafik", sheet([[v.name, data.total.indices[v.code]] for v in data.values] * 5)
+    yield "Metodologi", sheet([["Aspek", "Keterangan"]] * 30)
 
 
 def build_baseline(rows: int, path: str) -> dict:
@@ -290,7 +351,7 @@ def check_same_values(rows: int = 300) -> None:
     """The baseline writes what the writer writes: compare the Pegawai sheets cell by cell."""
     from openpyxl import load_workbook
 
-    from surveyapp.excel import write_report
+    from surveyapp.excel import HEADER_ROW, write_report
 
     with _app_context():
         ours, theirs = io.BytesIO(), io.BytesIO()
@@ -303,8 +364,9 @@ def check_same_values(rows: int = 300) -> None:
             for row in values:
                 sheet.append(row)
         book.save(theirs)
-    a = load_workbook(ours, read_only=True)["Pegawai"].iter_rows(min_row=2, values_only=True)
-    b = load_workbook(theirs, read_only=True)["Pegawai"].iter_rows(min_row=2, values_only=True)
+    first = HEADER_ROW + 1
+    a = load_workbook(ours, read_only=True)["Pegawai"].iter_rows(min_row=first, values_only=True)
+    b = load_workbook(theirs, read_only=True)["Pegawai"].iter_rows(min_row=first, values_only=True)
     for n, (x, y) in enumerate(zip(a, b, strict=True)):
         if x != y:
             raise SystemExit(f"baseline differs from the writer at person {n}: {x} != {y}")

@@ -10,6 +10,7 @@ people's macros and scripts look sheets up by name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,28 +18,71 @@ from os import PathLike
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 
+from . import i18n
 from .scoring import WITHHELD_COMPLEMENT
 from .spreadsheet import text_cell
 
-SHEETS = ("Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi")
 STATUS_SUBMITTED, STATUS_DRAFT, STATUS_NOT_STARTED = "submitted", "draft", "not_started"
+
+
+@dataclass(frozen=True)
+class SheetName:
+    """A sheet's fixed name in each workbook language: scripts and macros look sheets up by
+    name, so names never come from the catalogue (a translator's edit would break them)."""
+
+    id: str
+    en: str
+
+    def __call__(self, locale: str) -> str:
+        return self.en if (locale or "").lower().startswith("en") else self.id
+
+
+SHEET_NAMES: dict[str, SheetName] = {
+    "leadership": SheetName("Ringkasan Pimpinan", "Leadership summary"),
+    "summary": SheetName("Ringkasan", "Summary"),
+    "values": SheetName("Nilai dasar", "Core values"),
+    "changes": SheetName("Perubahan", "Change"),
+    "people": SheetName("Pegawai", "Employees"),
+    "behaviours": SheetName("Perilaku", "Behaviours"),
+    "items": SheetName("Butir", "Items"),
+    "charts": SheetName("Grafik", "Charts"),
+    "methodology": SheetName("Metodologi", "Methodology"),
+    "non_respondents": SheetName("Belum mengisi", "Not submitted"),
+    "activation_codes": SheetName("Kode aktivasi", "Activation codes"),
+}
 
 INDEX_FORMAT = "0.00"
 SD_FORMAT = "0.00"
 ALPHA_FORMAT = "0.000"
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+CHANGE_FORMAT = "+0.00;-0.00;0.00"
+# Dates as the workbook's language writes them (LCID 0421 Indonesian, 0809 English (UK)),
+# whatever the language of the spreadsheet program that opens the file.
+DATETIME_FORMATS = {"id": "[$-421]d mmmm yyyy hh.mm", "en": "[$-809]d mmmm yyyy hh:mm"}
+TITLE_ROWS = 5  # report name, period, scope, generated on/by, a blank or a note
+HEADER_ROW = TITLE_ROWS + 1  # the header of a sheet's table, repeated on every printed page
+LINE_HEIGHT = 15.0  # points of one line of 11-point text
+PAPER_A4 = 9  # the paperSize code of A4 (ECMA-376)
 PROGRESS_EVERY = 2_000  # Pegawai rows between two progress reports
 
 Progress = Callable[[int, int], None]
@@ -68,6 +112,12 @@ class UnitLine:
     unit_id: int | None = None  # for links on the results page; the workbook ignores it
     drafts: int = 0
     withheld_reason: str | None = None  # scoring.WITHHELD_SMALL or WITHHELD_COMPLEMENT
+    # change of each value's (and OVERALL's) index since the previous closed period
+    changes: Mapping[str, float | None] = field(default_factory=dict)
+
+    @property
+    def not_started(self) -> int:
+        return self.eligible - self.submitted - self.drafts
 
 
 @dataclass(frozen=True)
@@ -83,6 +133,7 @@ class PersonLine:
     overall: float | None
     band: str | None
     flags: tuple[str, ...] = ()  # scoring.QualityFlags.codes()
+    unit_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +147,37 @@ class ItemLine:
     sd: float | None
     counts: Mapping[int, int]  # every scale point, zeros included
     withheld: bool = False  # then only n is shown: the counts of a small group are its answers
+    score: float | None = None  # mean item score: a reverse-keyed item's answers mirrored
+    index: float | None = None  # the mean score on 0-100, like a value index
+
+
+OVERALL = "overall"  # the code of the overall index among value codes (services/results)
+
+
+@dataclass(frozen=True)
+class ValueStat:
+    """A core value's numbers over the scope (code OVERALL: the overall index): index, n, SD,
+    band, change since the previous period, and how many people fall in each band."""
+
+    code: str
+    name: str
+    mean: float | None
+    sd: float | None
+    n: int
+    band: str | None
+    change: float | None = None
+    band_counts: Mapping[str, int] = field(default_factory=dict)  # band label -> people
+
+
+@dataclass(frozen=True)
+class BehaviourLine:
+    """One of the behaviour guides (panduan perilaku) of a value, scored over its items."""
+
+    value_code: str
+    number: int
+    text: str
+    items: tuple[str, ...]
+    index: float | None  # None where the scope is withheld or the behaviour has no item
 
 
 @dataclass(frozen=True)
@@ -151,6 +233,17 @@ class Report:
     # says when results come.
     results_pending: str | None = None
     non_respondents: Iterable[NonRespondentLine] | None = None
+    # Added by issue 18; empty where the scope is withheld.
+    value_stats: Sequence[ValueStat] = ()  # each value, then OVERALL
+    behaviours: Sequence[BehaviourLine] = ()
+    weakest_items: Sequence[ItemLine] = ()
+    top_units: Sequence[UnitLine] = ()  # the units just below the scope, to compare
+    above: Sequence[UnitLine] = ()  # top units shown and above the scope's overall index
+    below: Sequence[UnitLine] = ()
+    strongest: ValueStat | None = None
+    weakest: ValueStat | None = None
+    previous_period: str | None = None  # the name of the period changes are measured against
+    participation_target: float | None = None
 
 
 class _CellSheet(WriteOnlyWorksheet):
@@ -161,6 +254,17 @@ class _CellSheet(WriteOnlyWorksheet):
     on 100,000 x 17 cells that probe alone costs a third of the time. Pinned by
     tests/unit/test_excel.py (same cells as openpyxl's own append) for openpyxl 3.1.
     """
+
+    rows_written = 0
+
+    def append(self, row) -> None:
+        super().append(row)
+        self.rows_written += 1
+
+    def next_height(self, lines: int) -> None:
+        """The height of the row appended next, for text wrapped over `lines` lines."""
+        if lines > 1:
+            self.row_dimensions[self.rows_written + 1].height = _height(lines)
 
     def _values_to_row(self, values, row_idx):
         for col_idx, value in enumerate(values, 1):
@@ -208,7 +312,8 @@ class _Styles:
         if bold:
             cell.font = self.bold
         if indent:
-            cell.alignment = Alignment(indent=min(indent, 15))
+            # Excel and LibreOffice show an indent only on left-aligned text.
+            cell.alignment = Alignment(horizontal="left", indent=min(indent * 2, 15))
         return cell
 
 
@@ -233,9 +338,45 @@ def _set_widths(sheet: _CellSheet, widths: Sequence[float]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def _fit(texts: Iterable[str], least: float, most: float) -> float:
-    longest = max((len(t) for t in texts), default=0)
-    return max(least, min(most, longest + 2))
+def _fit(texts: Iterable[str | None], least: float, most: float) -> float:
+    """A column width that shows the longest text whole, between `least` and `most`."""
+    longest = max((len(t) for t in texts if t), default=0)
+    return max(least, min(most, longest * 1.1 + 2))
+
+
+def _lines(text: str | None, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (by words)."""
+    if not text:
+        return 1
+    room = max(int(width * 1.1) - 1, 1)  # proportional text: narrower than the digit 0
+    lines, used = 1, 0
+    for word in str(text).split():
+        size = len(word)
+        if used and used + 1 + size > room:
+            lines, used = lines + 1, 0
+        used = size if not used else used + 1 + size
+        while used > room:
+            lines, used = lines + 1, used - room
+    return lines
+
+
+def _top(row: list) -> list:
+    """A row whose text wraps over several lines: every cell aligned to the top, so numbers
+    sit beside the first line of their statement."""
+    for cell in row:
+        if isinstance(cell, Cell):
+            old = cell.alignment
+            cell.alignment = Alignment(
+                horizontal=old.horizontal,
+                indent=old.indent,
+                wrap_text=old.wrap_text,
+                vertical="top",
+            )
+    return row
+
+
+def _height(lines: int) -> float:
+    return min(409.0, LINE_HEIGHT * lines + 2)
 
 
 def _autofilter(sheet: _CellSheet, columns: int, last_row: int) -> None:
@@ -262,144 +403,423 @@ class _Writer:
         self.done = 0
         self.book = Workbook(write_only=True)
         self.tz = ZoneInfo(report.timezone)
+        self.english = (report.locale or "").lower().startswith("en")
 
     def step(self, rows: int) -> None:
         self.done += rows
         self.progress(min(self.done, self.total), self.total)
 
     def write(self, output: Output) -> None:
-        if self.report.results_pending is not None:
-            self.participation()
-            self.book.save(output)
-            self.progress(self.total, self.total)
-            return
-        self.summary()
-        if self.report.people is not None and not self.report.hide_individuals:
-            self.people()
-        self.items()
-        self.charts()
-        self.methodology()
+        pending = self.report.results_pending is not None
+        self.book.properties.title = self.report_title()
+        for _key, sheet_writer in PARTICIPATION_SHEETS if pending else RESULT_SHEETS:
+            sheet_writer(self)
         self.book.save(output)
         self.progress(self.total, self.total)
+
+    # Every sheet -----------------------------------------------------------------------------
+    def report_title(self) -> str:
+        if self.report.results_pending is not None:
+            return _("Participation report (no results yet)")
+        return _("BerAKHLAK self-assessment report")
+
+    def when(self, moment: datetime) -> str:
+        """19 November 2026, 12.55 WIB in the workbook's language (Babel's long month)."""
+        return i18n.format_datetime(moment)
+
+    def begin(
+        self,
+        key: str,
+        widths: Sequence[float],
+        headers: Sequence[str] | None = None,
+        *,
+        freeze: str = "A",
+        one_page: bool = False,
+    ) -> tuple[_CellSheet, _Styles]:
+        """A new sheet with its title block, page setup and (with `headers`) its table header
+        on row HEADER_ROW, repeated on every printed page and frozen on screen."""
+        report = self.report
+        sheet = new_sheet(self.book, SHEET_NAMES[key](report.locale))
+        st = _Styles(sheet)
+        _set_widths(sheet, widths)
+        setup = sheet.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = PAPER_A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 1 if one_page else 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+        sheet.page_margins.header = sheet.page_margins.footer = 0.3
+        sheet.print_options.horizontalCentered = False
+        footer = sheet.HeaderFooter.oddFooter
+        footer.center.text = _("Page &P of &N")
+        footer.left.text = f"{SHEET_NAMES[key](report.locale)} – {report.period_name}"
+        footer.left.text = footer.left.text.replace("&", "&&")
+        if headers:
+            sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+            sheet.freeze_panes = f"{freeze}{HEADER_ROW + 1}"
+            lines = max(_lines(h, w) for h, w in zip(headers, widths, strict=False))
+            sheet.row_dimensions[HEADER_ROW].height = _height(lines)
+        title = st.text(self.report_title(), bold=True)
+        title.font = Font(bold=True, size=14)
+        sheet.row_dimensions[1].height = 20
+        sheet.append([title])
+        sheet.append(
+            [
+                st.text(_("Period"), bold=True),
+                st.text(f"{report.period_name} ({report.period_code})"),
+            ]
+        )
+        sheet.append(
+            [
+                st.text(_("Scope"), bold=True),
+                st.text(f"{report.scope_name} ({report.scope_code})"),
+            ]
+        )
+        sheet.append(
+            [
+                st.text(_("Generated"), bold=True),
+                st.text(
+                    _(
+                        "%(when)s by %(who)s",
+                        when=self.when(report.generated_at),
+                        who=report.generated_by,
+                    )
+                ),
+            ]
+        )
+        if report.results_pending is not None:
+            sheet.append([st.text(_("Results"), bold=True), st.text(report.results_pending)])
+        else:
+            sheet.append([])
+        if headers:
+            sheet.append([st.header(h) for h in headers])
+        return sheet, st
+
+    def _withheld_note(self, reason: str | None = None) -> str:
+        if reason == WITHHELD_COMPLEMENT:
+            return _("Withheld to protect another unit (see Metodologi)")
+        return _("Withheld: fewer than %(n)d respondents", n=self.report.min_group_size)
+
+    def _index_headers(self) -> list[str]:
+        return [f"{v.name} ({v.code})" for v in self.report.values] + [_("Overall index")]
+
+    def _unit_widths(self) -> tuple[float, float]:
+        units = [*self.report.units, self.report.total]
+        return (
+            _fit([u.name for u in units], 24, 60) + 2 * max((u.depth for u in units), default=0),
+            _fit([u.code for u in units], 10, 40),
+        )
+
+    def _counts(self, st: _Styles, unit: UnitLine, bold: bool) -> list:
+        return [
+            st.number(unit.eligible, COUNT_FORMAT, bold),
+            st.number(unit.submitted, COUNT_FORMAT, bold),
+            st.number(unit.drafts, COUNT_FORMAT, bold),
+            st.number(unit.not_started, COUNT_FORMAT, bold),
+            st.number(unit.participation, PERCENT_FORMAT, bold),
+        ]
+
+    def _count_headers(self) -> list[str]:
+        return [_("Eligible"), _("Submitted"), _("Draft"), _("Not started"), _("Participation")]
 
     # Participation workbook ------------------------------------------------------------------
     def participation(self) -> None:
         """Ringkasan with counts and rates under a title that says what the file is not."""
         report = self.report
-        self.book.properties.title = _(
-            "Participation report: %(period)s", period=report.period_name
+        headers = [_("Unit"), _("Unit code"), *self._count_headers()]
+        sheet, st = self.begin("summary", [*self._unit_widths(), 12, 12, 12, 14, 13], headers)
+        sheet.freeze_panes = f"C{HEADER_ROW + 1}"
+        for unit in report.units:
+            sheet.append(
+                [
+                    st.text(unit.name, indent=unit.depth),
+                    st.text(unit.code),
+                    *self._counts(st, unit, False),
+                ]
+            )
+        self.step(len(report.units))
+        sheet.append(
+            [st.text(_("Total"), bold=True), st.text(report.total.code, bold=True)]
+            + self._counts(st, report.total, True)
         )
-        sheet = new_sheet(self.book, SHEETS[0])
-        st = _Styles(sheet)
-        headers = [
-            _("Unit"),
-            _("Unit code"),
-            _("Eligible"),
-            _("Submitted"),
-            _("Draft"),
-            _("Not started"),
-            _("Participation"),
-        ]
-        _set_widths(
-            sheet,
+        self.step(1)
+        last = HEADER_ROW + len(report.units)
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{last}"
+
+    def non_respondents(self) -> None:
+        if self.report.non_respondents is not None:
+            non_respondent_sheet(self.book, self.report.non_respondents, self.report.period_name)
+
+    # Ringkasan Pimpinan ----------------------------------------------------------------------
+    def leadership(self) -> None:
+        """One printed page for the head of the region: the numbers a decision starts from."""
+        report = self.report
+        total = report.total
+        listed = [f"{u.name} ({u.code})" for u in [*report.above[:5], *report.below[:5]]]
+        widths = [34, 14, 16, 20, 3, _fit(listed, 40, 70), 20, 12]
+        sheet, st = self.begin("leadership", widths, one_page=True)
+        section = Font(bold=True, size=12)
+
+        def heading(text: str) -> Cell:
+            cell = st.text(text, bold=True)
+            cell.font = section
+            return cell
+
+        target = report.participation_target
+        reached = (
+            None if target is None or total.participation is None else total.participation >= target
+        )
+        sheet.append([heading(_("Key figures"))])
+        sheet.append(
             [
-                _fit([u.name for u in report.units], 24, 60) + 2,
-                _fit([u.code for u in report.units], 10, 24),
-                12,
-                12,
-                12,
-                14,
-                13,
-            ],
+                st.text(_("Participation"), bold=True),
+                st.number(total.participation, PERCENT_FORMAT, True),
+                st.text(
+                    _(
+                        "%(submitted)s of %(eligible)s",
+                        submitted=i18n.format_number(total.submitted, 0),
+                        eligible=i18n.format_number(total.eligible, 0),
+                    )
+                ),
+                st.text(
+                    ""
+                    if target is None
+                    else _("target %(target)s", target=i18n.format_percent(target, 0))
+                ),
+                None,
+                st.text(
+                    ""
+                    if reached is None
+                    else (_("Target reached") if reached else _("Target not reached"))
+                ),
+            ]
         )
-        sheet.freeze_panes = "C7"
-        title = st.text(_("Participation report (no results yet)"), bold=True)
-        title.font = Font(bold=True, size=14)
-        sheet.append([title])
-        sheet.append([st.text(f"{report.period_name} ({report.period_code})")])
-        sheet.append([st.text(_("Scope: %(scope)s", scope=report.scope_name))])
-        sheet.append([st.text(report.results_pending)])
-        local = report.generated_at.astimezone(self.tz)
+        stats = {s.code: s for s in report.value_stats}
+        overall = stats.get(OVERALL)
+        change_text = self._change_words(overall.change) if overall is not None else ""
+        if total.withheld or overall is None:
+            sheet.append(
+                [
+                    st.text(_("Overall index"), bold=True),
+                    st.text(self._withheld_note(total.withheld_reason)),
+                ]
+            )
+        else:
+            sheet.append(
+                [
+                    st.text(_("Overall index"), bold=True),
+                    st.number(overall.mean, INDEX_FORMAT, True),
+                    st.text(overall.band or ""),
+                    st.number(overall.change, CHANGE_FORMAT),
+                    None,
+                    st.text(change_text),
+                ]
+            )
+            for label, stat in (
+                (_("Strongest core value"), report.strongest),
+                (_("Weakest core value"), report.weakest),
+            ):
+                if stat is not None:
+                    sheet.append(
+                        [
+                            st.text(label, bold=True),
+                            st.number(stat.mean, INDEX_FORMAT),
+                            st.text(stat.name),
+                        ]
+                    )
+        sheet.append([])
+        sheet.append([heading(_("In brief"))])
+        wrap = Alignment(wrap_text=True, vertical="top")
+        last_column = get_column_letter(len(widths))
+        for sentence in self._sentences():
+            cell = st.text(sentence)
+            cell.alignment = wrap
+            sheet.next_height(_lines(sentence, sum(widths) * 0.9))
+            row = sheet.rows_written + 1
+            sheet.merged_cells.add(f"A{row}:{last_column}{row}")
+            sheet.append([cell])
+        sheet.append([])
+        # Two tables side by side: the values on the left, the units on the right.
+        left: list[list] = [
+            [
+                st.header(_("Core value")),
+                st.header(_("Index")),
+                st.header(_("Band")),
+                st.header(self._change_header()),
+            ]
+        ]
+        if not total.withheld:
+            for stat in report.value_stats:
+                bold = stat.code == OVERALL
+                left.append(
+                    [
+                        st.text(stat.name, bold=bold),
+                        st.number(stat.mean, INDEX_FORMAT, bold),
+                        st.text(stat.band or "", bold=bold),
+                        st.number(stat.change, CHANGE_FORMAT, bold),
+                    ]
+                )
+        right: list[list] = []
+        for title, units in (
+            (_("Units above the organisation"), report.above),
+            (_("Units below the organisation"), report.below),
+        ):
+            right.append(
+                [st.header(title), st.header(_("Overall index")), st.header(_("Difference"))]
+            )
+            shown = list(units)[:5]
+            for unit in shown:
+                right.append(
+                    [
+                        st.text(f"{unit.name} ({unit.code})"),
+                        st.number(unit.overall, INDEX_FORMAT),
+                        st.number(
+                            unit.overall - total.overall
+                            if unit.overall is not None and total.overall is not None
+                            else None,
+                            CHANGE_FORMAT,
+                        ),
+                    ]
+                )
+            if len(units) > len(shown):
+                right.append(
+                    [st.text(_("and %(n)d more (see Ringkasan)", n=len(units) - len(shown)))]
+                )
+            if not units:
+                right.append([st.text("–")])
+        for i in range(max(len(left), len(right))):
+            if i == 0:
+                sheet.next_height(max(2, _lines(self._change_header(), widths[3])))
+            cells = left[i] if i < len(left) else [None] * 4
+            cells = cells + [None] * (5 - len(cells))
+            if i < len(right):
+                cells += right[i]
+            sheet.append(cells)
+        sheet.append([])
         sheet.append(
             [
                 st.text(
                     _(
-                        "Generated at %(when)s by %(who)s",
-                        when=f"{local:%Y-%m-%d %H:%M} {report.timezone_label}",
-                        who=report.generated_by,
+                        "Only units whose results are shown are compared (privacy rule, see "
+                        "Metodologi). Index from 0 to 100."
                     )
                 )
             ]
         )
-        sheet.append([st.header(h) for h in headers])
-        for unit in report.units:
-            sheet.append(self._participation_row(st, unit, indent=unit.depth))
-        self.step(len(report.units))
-        sheet.append(self._participation_row(st, report.total, bold=True, name=_("Total")))
-        self.step(1)
-        sheet.auto_filter.ref = f"A6:{get_column_letter(len(headers))}{len(report.units) + 6}"
-        if report.non_respondents is not None:
-            non_respondent_sheet(self.book, report.non_respondents, report.period_name)
 
-    def _participation_row(
-        self, st: _Styles, unit: UnitLine, *, indent: int = 0, bold: bool = False, name=None
-    ) -> list:
-        return [
-            st.text(unit.name if name is None else name, bold=bold, indent=indent),
-            st.text(unit.code, bold=bold),
-            st.number(unit.eligible, COUNT_FORMAT, bold),
-            st.number(unit.submitted, COUNT_FORMAT, bold),
-            st.number(unit.drafts, COUNT_FORMAT, bold),
-            st.number(unit.eligible - unit.submitted - unit.drafts, COUNT_FORMAT, bold),
-            st.number(unit.participation, PERCENT_FORMAT, bold),
-        ]
+    def _change_header(self) -> str:
+        if self.report.previous_period:
+            return _("Change since %(period)s", period=self.report.previous_period)
+        return _("Change since the previous period")
+
+    def _change_words(self, change: float | None) -> str:
+        previous = self.report.previous_period
+        if previous is None:
+            return _("No earlier closed period to compare with.")
+        if change is None:
+            return _("No comparable number in %(period)s.", period=previous)
+        size = i18n.format_number(abs(change))
+        if round(change, 2) > 0:
+            return _("Up %(points)s points since %(period)s.", points=size, period=previous)
+        if round(change, 2) < 0:
+            return _("Down %(points)s points since %(period)s.", points=size, period=previous)
+        return _("Unchanged since %(period)s.", period=previous)
+
+    def _sentences(self) -> list[str]:
+        """Three plain sentences from the numbers: participation, the index, the values."""
+        report = self.report
+        total = report.total
+        rate = i18n.format_percent(total.participation)
+        target = report.participation_target
+        if target is None or total.participation is None:
+            first = _(
+                "%(rate)s of the employees sent their answers (%(submitted)d of %(eligible)d).",
+                rate=rate,
+                submitted=total.submitted,
+                eligible=total.eligible,
+            )
+        elif total.participation >= target:
+            first = _(
+                "%(rate)s of the employees sent their answers, reaching the target of %(target)s.",
+                rate=rate,
+                target=i18n.format_percent(target, 0),
+            )
+        else:
+            first = _(
+                "%(rate)s of the employees sent their answers, below the target of %(target)s: "
+                "%(missing)d more answers were needed.",
+                rate=rate,
+                target=i18n.format_percent(target, 0),
+                missing=max(0, math.ceil(target * total.eligible - 1e-9) - total.submitted),
+            )
+        stats = {s.code: s for s in report.value_stats}
+        overall = stats.get(OVERALL)
+        if total.withheld or overall is None or overall.mean is None:
+            return [
+                first,
+                _("The results of this scope are withheld to protect the people who answered."),
+                _("See the Metodologi sheet for the privacy rule."),
+            ]
+        second = _(
+            "The overall index is %(index)s (%(band)s). %(change)s",
+            index=i18n.format_number(overall.mean),
+            band=overall.band or "–",
+            change=self._change_words(overall.change),
+        )
+        third = ""
+        if report.strongest is not None and report.weakest is not None:
+            third = _(
+                "The strongest core value is %(strong)s (%(strong_index)s); the one to develop "
+                "first is %(weak)s (%(weak_index)s).",
+                strong=report.strongest.name,
+                strong_index=i18n.format_number(report.strongest.mean),
+                weak=report.weakest.name,
+                weak_index=i18n.format_number(report.weakest.mean),
+            )
+        return [first, second, third]
 
     # Ringkasan -------------------------------------------------------------------------------
-    def _index_headers(self) -> list[str]:
-        return [f"{v.name} ({v.code})" for v in self.report.values] + [_("Overall index")]
-
     def summary(self) -> None:
         report = self.report
-        sheet = new_sheet(self.book, SHEETS[0])
-        st = _Styles(sheet)
         headers = [
             _("Unit"),
             _("Unit code"),
-            _("Eligible"),
-            _("Submitted"),
-            _("Participation"),
+            *self._count_headers(),
             *self._index_headers(),
             _("Band"),
             _("Note"),
         ]
-        first_index = 6
+        first_index = 8
         last_index = first_index + len(report.values)
-        names = [u.name for u in report.units]
-        _set_widths(
-            sheet,
-            [
-                _fit(names, 24, 60) + 2,
-                _fit([u.code for u in report.units], 10, 20),
-                12,
-                12,
-                13,
-                *([14] * (len(report.values) + 1)),
-                _fit([b.label for b in report.bands], 12, 24),
-                30,
-            ],
-        )
-        sheet.freeze_panes = "C2"
-        sheet.append([st.header(h) for h in headers])
+        widths = [
+            *self._unit_widths(),
+            12,
+            12,
+            10,
+            12,
+            13,
+            *([13] * (len(report.values) + 1)),
+            _fit([b.label for b in report.bands], 12, 24),
+            30,
+        ]
+        sheet, st = self.begin("summary", widths, headers, freeze="C")
         for unit in report.units:
             sheet.append(self._unit_row(st, unit, indent=unit.depth))
         self.step(len(report.units))
         sheet.append(self._unit_row(st, report.total, bold=True, name=_("Total")))
         self.step(1)
-        last_row = len(report.units) + 2
-        if last_row > 1:
-            span = f"{get_column_letter(first_index)}2:{get_column_letter(last_index)}{last_row}"
+        last_row = HEADER_ROW + len(report.units) + 1
+        if report.units:
+            span = (
+                f"{get_column_letter(first_index)}{HEADER_ROW + 1}:"
+                f"{get_column_letter(last_index)}{last_row}"
+            )
             sheet.conditional_formatting.add(span, self._colour_scale())
-        _autofilter(sheet, len(headers), last_row - 1)
+        sheet.auto_filter.ref = (
+            f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + len(report.units)}"
+        )
 
     def _colour_scale(self) -> ColorScaleRule:
         lowers = sorted({b.lower for b in self.report.bands if b.lower > 0})
@@ -422,9 +842,7 @@ class _Writer:
         row: list = [
             st.text(unit.name if name is None else name, bold=bold, indent=indent),
             st.text(unit.code, bold=bold),
-            st.number(unit.eligible, COUNT_FORMAT, bold),
-            st.number(unit.submitted, COUNT_FORMAT, bold),
-            st.number(unit.participation, PERCENT_FORMAT, bold),
+            *self._counts(st, unit, bold),
         ]
         if unit.withheld:
             row += [None] * (len(self.report.values) + 2)
@@ -435,16 +853,82 @@ class _Writer:
         row.append(st.text(unit.band, bold=bold) if unit.band else None)
         return row
 
-    def _withheld_note(self, reason: str | None = None) -> str:
-        if reason == WITHHELD_COMPLEMENT:
-            return _("Withheld to protect another unit (see Metodologi)")
-        return _("Withheld: fewer than %(n)d respondents", n=self.report.min_group_size)
+    # Nilai dasar -----------------------------------------------------------------------------
+    def values(self) -> None:
+        """Per value: index with its n and SD, band, change, and the people in each band."""
+        report = self.report
+        bands = [b.label for b in sorted(report.bands, key=lambda b: -b.lower)]
+        headers = [
+            _("Core value"),
+            _("Code"),
+            _("Index"),
+            "n",
+            _("SD"),
+            _("Band"),
+            self._change_header(),
+            *[_("People: %(band)s", band=b) for b in bands],
+        ]
+        widths = [
+            _fit([v.name for v in report.values] + [_("Overall index")], 20, 40),
+            8,
+            10,
+            8,
+            8,
+            _fit(bands, 12, 24),
+            16,
+            *([14] * len(bands)),
+        ]
+        sheet, st = self.begin("values", widths, headers, freeze="B")
+        if report.total.withheld or not report.value_stats:
+            sheet.append([st.text(self._withheld_note(report.total.withheld_reason))])
+            return
+        for stat in report.value_stats:
+            bold = stat.code == OVERALL
+            sheet.append(
+                [
+                    st.text(stat.name, bold=bold),
+                    st.text("" if bold else stat.code, bold=bold),
+                    st.number(stat.mean, INDEX_FORMAT, bold),
+                    st.number(stat.n, COUNT_FORMAT, bold),
+                    st.number(stat.sd, SD_FORMAT, bold),
+                    st.text(stat.band or "", bold=bold),
+                    st.number(stat.change, CHANGE_FORMAT, bold),
+                    *[st.number(stat.band_counts.get(b, 0), COUNT_FORMAT, bold) for b in bands],
+                ]
+            )
+
+    # Perubahan -------------------------------------------------------------------------------
+    def changes(self) -> None:
+        """Per unit and value: the index now minus the index of the previous closed period,
+        each side as its own period published it (blank where either side is withheld)."""
+        report = self.report
+        headers = [_("Unit"), _("Unit code"), *self._index_headers()]
+        widths = [*self._unit_widths(), *([13] * (len(report.values) + 1))]
+        sheet, st = self.begin("changes", widths, headers, freeze="C")
+        if report.previous_period is None:
+            sheet.append([st.text(_("No earlier closed period to compare with."))])
+            return
+        sheet.append([st.text(self._change_header(), bold=True)])
+        codes = [v.code for v in report.values] + [OVERALL]
+        for unit in [*report.units, report.total]:
+            is_total = unit is report.total
+            sheet.append(
+                [
+                    st.text(
+                        _("Total") if is_total else unit.name,
+                        bold=is_total,
+                        indent=0 if is_total else unit.depth,
+                    ),
+                    st.text(unit.code, bold=is_total),
+                    *[st.number(unit.changes.get(c), CHANGE_FORMAT, is_total) for c in codes],
+                ]
+            )
 
     # Pegawai ---------------------------------------------------------------------------------
     def people(self) -> None:
         report = self.report
-        sheet = new_sheet(self.book, SHEETS[1])
-        st = _Styles(sheet)
+        if report.people is None or report.hide_individuals:
+            return
         statuses = {
             STATUS_SUBMITTED: _("Submitted"),
             STATUS_DRAFT: _("Draft"),
@@ -455,6 +939,7 @@ class _Writer:
             _("NIP"),
             _("Name"),
             _("Unit"),
+            _("Unit code"),
             _("Position (jabatan)"),
             _("Grade (golongan)"),
             _("Status"),
@@ -463,11 +948,11 @@ class _Writer:
             _("Band"),
             _("Quality flags"),
         ]
-        _set_widths(sheet, [21, 32, 32, 30, 10, 15, 17, *([12] * (len(report.values) + 1)), 20, 24])
-        sheet.freeze_panes = "C2"
-        sheet.append([st.header(h) for h in headers])
+        widths = [21, 32, 32, self._unit_widths()[1], 30, 10, 15, 20]
+        widths += [*([12] * (len(report.values) + 1)), 20, 24]
+        sheet, st = self.begin("people", widths, headers, freeze="C")
         status_cells = {key: st.text(label) for key, label in statuses.items()}
-        when = _ColumnCell(sheet, DATETIME_FORMAT)
+        when = _ColumnCell(sheet, DATETIME_FORMATS["en" if self.english else "id"])
         index_cells = [_ColumnCell(sheet, INDEX_FORMAT) for _v in report.values]
         overall = _ColumnCell(sheet, INDEX_FORMAT)
         codes = [v.code for v in report.values]
@@ -479,6 +964,7 @@ class _Writer:
                 text_cell(sheet, person.nip),
                 text_cell(sheet, person.name),
                 text_cell(sheet, person.unit),
+                text_cell(sheet, person.unit_code),
                 text_cell(sheet, person.jabatan),
                 text_cell(sheet, person.golongan),
                 status_cells[person.status],
@@ -504,64 +990,138 @@ class _Writer:
             if rows % PROGRESS_EVERY == 0:
                 self.step(PROGRESS_EVERY)
         self.step(rows % PROGRESS_EVERY)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
+        sheet.auto_filter.ref = (
+            f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + rows}"
+        )
 
     def _scale(self) -> list[tuple[int, str]]:
         """Each scale point with its word (`scale_labels` has one per point, lowest first)."""
         points = range(self.report.scale_min, self.report.scale_max + 1)
         return list(zip(points, self.report.scale_labels, strict=True))
 
+    def _reverse_word(self, reverse: bool) -> str:
+        return _("Yes (score mirrored)") if reverse else _("No")
+
+    # Perilaku --------------------------------------------------------------------------------
+    def behaviours(self) -> None:
+        """The 21 behaviours scored over their items, then the scope's five weakest items."""
+        report = self.report
+        headers = [_("Core value"), _("Behaviour"), _("Behaviour guide"), _("Items"), _("Index")]
+        widths = [12, 11, 70, _fit([self._reverse_word(True)], 22, 24), 10]
+        sheet, st = self.begin("behaviours", widths, headers, freeze="C")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        withheld = report.total.withheld
+        for line in report.behaviours:
+            text = st.text(line.text)
+            text.alignment = wrap
+            sheet.next_height(_lines(line.text, 70))
+            sheet.append(
+                _top(
+                    [
+                        st.text(line.value_code),
+                        st.number(line.number, "0"),
+                        text,
+                        st.text(", ".join(line.items)),
+                        st.text(self._withheld_note(report.total.withheld_reason))
+                        if withheld
+                        else st.number(line.index, INDEX_FORMAT),
+                    ]
+                )
+            )
+        if withheld or not report.weakest_items:
+            return
+        sheet.append([])
+        sheet.append([st.text(_("The five weakest items"), bold=True)])
+        sheet.append(
+            [
+                st.header(_("Item code")),
+                st.header(_("Core value")),
+                st.header(_("Statement")),
+                st.header(_("Reverse-keyed")),
+                st.header(_("Index")),
+            ]
+        )
+        for item in report.weakest_items:
+            text = st.text(item.text)
+            text.alignment = wrap
+            sheet.next_height(_lines(item.text, 70))
+            sheet.append(
+                _top(
+                    [
+                        st.text(item.code),
+                        st.text(item.value_code),
+                        text,
+                        st.text(self._reverse_word(item.reverse)),
+                        st.number(item.index, INDEX_FORMAT),
+                    ]
+                )
+            )
+
     # Butir -----------------------------------------------------------------------------------
     def items(self) -> None:
         report = self.report
-        sheet = new_sheet(self.book, SHEETS[2])
-        st = _Styles(sheet)
         points = list(range(report.scale_min, report.scale_max + 1))
         point_headers = [f"{p} ({label})" for p, label in self._scale()]
         headers = [
             _("Item code"),
-            _("Value"),
+            _("Core value"),
             _("Statement"),
             _("Reverse-keyed"),
             "n",
-            _("Mean"),
+            _("Mean answer"),
+            _("Mean score"),
             _("SD"),
             *point_headers,
         ]
-        _set_widths(sheet, [10, 8, 70, 12, 8, 9, 9, *[_fit([h], 10, 18) for h in point_headers]])
-        sheet.freeze_panes = "D2"
-        sheet.append([st.header(h) for h in headers])
-        yes, no = _("Yes"), _("No")
+        reverse_width = _fit([self._reverse_word(True), _("Reverse-keyed")], 10, 24)
+        widths = [
+            10,
+            8,
+            60,
+            reverse_width,
+            8,
+            10,
+            10,
+            8,
+            *[_fit([h], 10, 16) for h in point_headers],
+        ]
+        sheet, st = self.begin("items", widths, headers, freeze="D")
+        wrap = Alignment(wrap_text=True, vertical="top")
         for item in report.items:
             text = st.text(item.text)
-            text.alignment = Alignment(wrap_text=True, vertical="top")
+            text.alignment = wrap
+            sheet.next_height(_lines(text.value, 60))
             row = [
                 st.text(item.code),
                 st.text(item.value_code),
                 text,
-                yes if item.reverse else no,
+                st.text(self._reverse_word(item.reverse)),
                 st.number(item.n, COUNT_FORMAT),
                 st.number(item.mean, INDEX_FORMAT),
+                st.number(item.score, INDEX_FORMAT),
                 st.number(item.sd, SD_FORMAT),
             ]
             if item.withheld:
-                row[5:7] = [st.text(self._withheld_note(report.total.withheld_reason))]
+                row[5:8] = [st.text(self._withheld_note(report.total.withheld_reason))]
             elif item.n:
                 row += [st.number(item.counts.get(p, 0), COUNT_FORMAT) for p in points]
-            sheet.append(row)
+            sheet.append(_top(row))
         self.step(len(report.items))
-        _autofilter(sheet, len(headers), len(report.items) + 1)
+        sheet.auto_filter.ref = (
+            f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + len(report.items)}"
+        )
 
     # Grafik ----------------------------------------------------------------------------------
     def charts(self) -> None:
-        """Native charts; each draws from a small table on this sheet, so the numbers behind
-        a chart stay readable and checkable."""
+        """Native charts, each beside (or under) the small table it draws from, so the numbers
+        behind a chart stay readable and checkable, and each on a printed page of its own."""
         report = self.report
-        sheet = new_sheet(self.book, SHEETS[3])
-        st = _Styles(sheet)
-        _set_widths(sheet, [34, *([12] * (len(report.values) + 1))])
-        rows = 0
-        anchor = 2  # top row of the next chart, in column L (right of the widest table)
+        total = report.total
+        names = [u.name for u in report.top_units] + [v.name for v in report.values]
+        sheet, st = self.begin("charts", [_fit(names, 30, 60), 14, 14, 14, 3, *([14] * 3)])
+        rows = TITLE_ROWS
+        blocks = 0
+        top = rows + 1
 
         def append(cells: list) -> int:
             nonlocal rows
@@ -569,97 +1129,191 @@ class _Writer:
             rows += 1
             return rows
 
-        def place(chart, height_cm: float) -> None:
-            nonlocal anchor
-            chart.width, chart.height = 18, height_cm
-            sheet.add_chart(chart, f"L{anchor}")
-            anchor += int(height_cm * 2) + 2  # a default row is about half a centimetre
+        def new_block() -> None:
+            nonlocal blocks, top
+            if blocks:
+                sheet.row_breaks.append(Break(id=rows))
+            blocks += 1
+            top = rows + 1
+
+        def place(chart, height_cm: float, beside: bool = True) -> None:
+            """The chart right of its table (column F) or under it; blank rows keep the next
+            block, which starts a new page, below the chart."""
+            chart.width, chart.height = 20, height_cm
+            _axes_shown(chart)
+            sheet.add_chart(chart, f"F{top}" if beside else f"A{rows + 2}")
+            end = (top if beside else rows + 2) + math.ceil(height_cm / 0.53) + 1
+            while rows < end:
+                append([])
 
         # 1. Value indices of the whole scope
-        header = append([st.header(_("Value")), st.header(_("Index"))])
-        for value in report.values:
-            index = None if report.total.withheld else report.total.indices.get(value.code)
-            last = append([st.text(value.name), st.number(index, INDEX_FORMAT)])
-        if report.total.withheld:
-            append([st.text(self._withheld_note(report.total.withheld_reason))])
-        elif report.values:
-            chart = BarChart()
-            chart.type = "bar"
-            chart.title = _("Value indices: %(scope)s", scope=report.scope_name)
-            chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
-            chart.legend = None
-            chart.add_data(
-                Reference(sheet, min_col=2, min_row=header, max_row=last), titles_from_data=True
-            )
-            chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
-            place(chart, 9)
-        # 2. Participation by unit: the scope and the level below it, so the bars stay legible
-        units = [u for u in report.units if u.depth <= 1][:40]
-        if units:
-            append([])
-            header = append([st.header(_("Unit")), st.header(_("Participation"))])
-            for unit in units:
-                last = append([st.text(unit.name), st.number(unit.participation, PERCENT_FORMAT)])
-            chart = BarChart()
-            chart.type = "bar"
-            chart.title = _("Participation by unit")
-            chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-            chart.y_axis.number_format = "0%"
-            chart.legend = None
-            chart.add_data(
-                Reference(sheet, min_col=2, min_row=header, max_row=last), titles_from_data=True
-            )
-            chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
-            place(chart, max(7.0, min(30.0, 2 + 0.6 * len(units))))
-        # 3. Trend over this and earlier periods of the same questionnaire, where they exist
-        if len(report.trend) >= 2:
-            append([])
-            header = append(
-                [st.header(_("Period"))]
-                + [st.header(v.code) for v in report.values]
-                + [st.header(_("Overall index"))]
-            )
-            for point in report.trend:
+        new_block()
+        header = append([st.header(_("Core value")), st.header(_("Index"))])
+        if total.withheld:
+            append([st.text(self._withheld_note(total.withheld_reason))])
+        else:
+            for value in report.values:
                 last = append(
-                    [st.text(point.label)]
-                    + [st.number(point.indices.get(v.code), INDEX_FORMAT) for v in report.values]
-                    + [st.number(point.overall, INDEX_FORMAT)]
+                    [st.text(value.name), st.number(total.indices.get(value.code), INDEX_FORMAT)]
                 )
-            chart = LineChart()
-            chart.title = _("Trend over periods")
+            if report.values:
+                chart = BarChart()
+                chart.type = "bar"
+                chart.title = _("Core value indices: %(scope)s", scope=report.scope_name)
+                chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+                chart.x_axis.scaling.orientation = "maxMin"  # the first value on top
+                chart.legend = None
+                chart.add_data(
+                    Reference(sheet, min_col=2, min_row=header, max_row=last),
+                    titles_from_data=True,
+                )
+                chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
+                place(chart, 9)
+        # 2. The units just below the scope, by overall index, against the scope's own
+        shown = sorted(
+            (u for u in report.top_units if not u.withheld and u.overall is not None),
+            key=lambda u: -u.overall,
+        )
+        if shown and not total.withheld and total.overall is not None:
+            new_block()
+            sheet.row_dimensions[rows + 1].height = _height(2)
+            header = append(
+                [
+                    st.header(_("Unit")),
+                    st.header(_("Unit code")),
+                    st.header(_("Overall index")),
+                    st.header(_("Organisation")),
+                ]
+            )
+            for unit in shown:
+                last = append(
+                    [
+                        st.text(unit.name),
+                        st.text(unit.code),
+                        st.number(unit.overall, INDEX_FORMAT),
+                        st.number(total.overall, INDEX_FORMAT),
+                    ]
+                )
+            chart = self._compare_chart(
+                sheet, header, last, _("Overall index by unit"), (0, 100), INDEX_FORMAT
+            )
+            place(chart, max(11.0, min(18.0, 6 + 0.5 * len(shown))))
+        # 3. Participation of the units just below the scope, against the scope's own
+        units = sorted(
+            (u for u in report.top_units if u.participation is not None),
+            key=lambda u: -u.participation,
+        )
+        if units:
+            new_block()
+            sheet.row_dimensions[rows + 1].height = _height(2)
+            header = append(
+                [
+                    st.header(_("Unit")),
+                    st.header(_("Unit code")),
+                    st.header(_("Participation")),
+                    st.header(_("Organisation")),
+                ]
+            )
+            for unit in units:
+                last = append(
+                    [
+                        st.text(unit.name),
+                        st.text(unit.code),
+                        st.number(unit.participation, PERCENT_FORMAT),
+                        st.number(total.participation, PERCENT_FORMAT),
+                    ]
+                )
+            chart = self._compare_chart(
+                sheet, header, last, _("Participation by unit"), (0, 1), "0%"
+            )
+            place(chart, max(11.0, min(18.0, 6 + 0.5 * len(units))))
+        # 4. This period against earlier ones: one group of bars per value, one bar a period
+        if len(report.trend) >= 2:
+            new_block()
+            sheet.row_dimensions[rows + 1].height = _height(
+                max(_lines(p.label, 14) for p in report.trend)
+            )
+            header = append(
+                [st.header(_("Core value"))] + [st.header(p.label) for p in report.trend]
+            )
+            for value in report.values:
+                last = append(
+                    [st.text(value.name)]
+                    + [st.number(p.indices.get(value.code), INDEX_FORMAT) for p in report.trend]
+                )
+            last = append(
+                [st.text(_("Overall index"))]
+                + [st.number(p.overall, INDEX_FORMAT) for p in report.trend]
+            )
+            chart = BarChart()
+            chart.type = "col"
+            chart.grouping = "clustered"
+            chart.title = _("Change over periods")
             chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
             chart.add_data(
                 Reference(
-                    sheet, min_col=2, max_col=len(report.values) + 2, min_row=header, max_row=last
+                    sheet, min_col=2, max_col=len(report.trend) + 1, min_row=header, max_row=last
                 ),
                 titles_from_data=True,
             )
             chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
-            place(chart, 9)
+            chart.legend.position = "b"
+            _label_text(chart.x_axis, rotate=True)
+            place(chart, 11, beside=False)
+
+    def _compare_chart(self, sheet, header: int, last: int, title: str, span, fmt) -> BarChart:
+        """Columns of the units (sorted, named by their codes, which the table beside spells
+        out), the organisation's value as a line across them."""
+        bars = BarChart()
+        bars.type = "col"
+        bars.title = title
+        bars.y_axis.scaling.min, bars.y_axis.scaling.max = span
+        bars.y_axis.number_format = fmt
+        bars.add_data(
+            Reference(sheet, min_col=3, min_row=header, max_row=last), titles_from_data=True
+        )
+        categories = Reference(sheet, min_col=2, min_row=header + 1, max_row=last)
+        bars.set_categories(categories)
+        line = LineChart()
+        line.add_data(
+            Reference(sheet, min_col=4, min_row=header, max_row=last), titles_from_data=True
+        )
+        line.set_categories(categories)
+        line.series[0].graphicalProperties.line.solidFill = "C0504D"
+        line.series[0].graphicalProperties.line.width = 28575
+        line.series[0].marker.symbol = "none"
+        bars.x_axis.tickLblSkip = 1
+        _label_text(bars.x_axis, rotate=True)
+        bars.legend.position = "b"
+        bars += line
+        return bars
 
     # Metodologi ------------------------------------------------------------------------------
     def methodology(self) -> None:
         report = self.report
-        sheet = new_sheet(self.book, SHEETS[4])
-        st = _Styles(sheet)
-        _set_widths(sheet, [30, 90])
+        labels_width = 34
+        sheet, st = self.begin(
+            "methodology", [labels_width, 100], [_("Aspect"), _("Description")], freeze="A"
+        )
         wrap = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top", wrap_text=True)
 
         def line(label: str, value: Any) -> None:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell = st.number(value, COUNT_FORMAT if isinstance(value, int) else ALPHA_FORMAT)
+                cell.alignment = Alignment(horizontal="left", vertical="top")
+                lines = 1
             else:
                 cell = st.text(value)
                 cell.alignment = wrap
-            sheet.append([st.text(label, bold=True), cell])
+                lines = _lines(cell.value, 100)
+            label_cell = st.text(label, bold=True)
+            label_cell.alignment = top
+            sheet.next_height(max(lines, _lines(label, labels_width)))
+            sheet.append([label_cell, cell])
 
-        def at(moment: datetime) -> str:
-            local = moment.astimezone(self.tz)
-            return f"{local:%Y-%m-%d %H:%M} {report.timezone_label}"
-
-        sheet.append([st.header(_("Aspect")), st.header(_("Description"))])
         line(_("Period"), f"{report.period_name} ({report.period_code})")
-        line(_("Period runs"), f"{at(report.opens_at)} – {at(report.closes_at)}")
+        line(_("Period runs"), f"{self.when(report.opens_at)} – {self.when(report.closes_at)}")
         line(
             _("Questionnaire"),
             f"{report.questionnaire}, " + _("version %(n)d", n=report.version_number),
@@ -678,12 +1332,23 @@ class _Writer:
             ),
         )
         line(
-            _("Value index"),
+            _("Mean answer and mean score"),
+            _(
+                "Butir shows both: the mean of what people ticked, and the mean item score, "
+                "where a reverse-keyed item's answers are mirrored so that high is always good."
+            ),
+        )
+        line(
+            _("Core value index"),
             _(
                 "(mean item score of the value − %(lo)d) / (%(hi)d − %(lo)d) × 100, from 0 to 100.",
                 lo=report.scale_min,
                 hi=report.scale_max,
             ),
+        )
+        line(
+            _("Behaviour index"),
+            _("The same, over the items of one behaviour guide of the value (Perilaku)."),
         )
         weights = ", ".join(f"{v.code} {report.weights.get(v.code, 1):g}" for v in report.values)
         line(
@@ -700,6 +1365,19 @@ class _Writer:
             f"≥ {b.lower:g}: {b.label}" for b in sorted(report.bands, key=lambda b: -b.lower)
         )
         line(_("Bands"), bands)
+        if report.participation_target is not None:
+            line(
+                _("Participation target"),
+                i18n.format_percent(report.participation_target, 0),
+            )
+        line(
+            _("Change"),
+            _(
+                "The index now minus the index of %(period)s, each as its own period "
+                "published it; blank where either is withheld.",
+                period=report.previous_period or _("the previous closed period"),
+            ),
+        )
         line(_("Minimum group size"), report.min_group_size)
         line(
             _("Individual results"),
@@ -731,8 +1409,53 @@ class _Writer:
             alpha = report.alpha.get(value.code)
             line(f"  alpha {value.code} – {value.name}", alpha if alpha is not None else "–")
         line(_("Scope"), f"{report.scope_name} ({report.scope_code})")
-        line(_("Generated at"), at(report.generated_at))
+        line(_("Generated at"), self.when(report.generated_at))
         line(_("Generated by"), report.generated_by)
+
+
+def _axes_shown(chart) -> None:
+    """Say explicitly that the axes are shown: files from openpyxl 3.1 open in Excel without
+    axes otherwise (its default for `delete` is left to the reader)."""
+    charts = [chart, *getattr(chart, "_charts", [])]
+    for part in charts:
+        for axis in (getattr(part, "x_axis", None), getattr(part, "y_axis", None)):
+            if axis is not None:
+                axis.delete = False
+
+
+def _label_text(axis, rotate: bool = False) -> None:
+    """Category labels at 9 points, turned 45 degrees when `rotate`, so long unit names all
+    show instead of every second one."""
+    properties = CharacterProperties(sz=900)
+    body = {"rot": -2700000, "vert": "horz"} if rotate else {}
+
+    axis.txPr = RichText(
+        bodyPr=RichTextProperties(**body),
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)],
+    )
+
+
+SheetWriter = Callable[[_Writer], None]
+
+# The sheets of a results workbook, in order. Another module adds its sheet by inserting
+# (key, function) here and its names in SHEET_NAMES; a function writes nothing when its sheet
+# does not apply (Pegawai where individuals are hidden).
+RESULT_SHEETS: list[tuple[str, SheetWriter]] = [
+    ("leadership", _Writer.leadership),
+    ("summary", _Writer.summary),
+    ("values", _Writer.values),
+    ("changes", _Writer.changes),
+    ("people", _Writer.people),
+    ("behaviours", _Writer.behaviours),
+    ("items", _Writer.items),
+    ("charts", _Writer.charts),
+    ("methodology", _Writer.methodology),
+]
+# The participation workbook of a period whose results are not published (docs/privacy.md).
+PARTICIPATION_SHEETS: list[tuple[str, SheetWriter]] = [
+    ("summary", _Writer.participation),
+    ("non_respondents", _Writer.non_respondents),
+]
 
 
 # The list of who has not filled in --------------------------------------------------------------
@@ -743,6 +1466,7 @@ class NonRespondentLine:
     unit: str
     jabatan: str
     status: str  # STATUS_DRAFT / STATUS_NOT_STARTED
+    unit_code: str = ""
 
 
 def write_non_respondents(
@@ -760,10 +1484,23 @@ def non_respondent_sheet(
     book: Workbook, rows: Iterable[NonRespondentLine], period_name: str
 ) -> int:
     """The "Belum mengisi" sheet: one row per person who has not submitted."""
-    sheet = new_sheet(book, "Belum mengisi")
+    sheet = new_sheet(book, SHEET_NAMES["non_respondents"](str(get_locale())))
     st = _Styles(sheet)
-    headers = [_("NIP"), _("Name"), _("Unit"), _("Position (jabatan)"), _("Status")]
-    _set_widths(sheet, [21, 32, 32, 30, 15])
+    headers = [
+        _("NIP"),
+        _("Name"),
+        _("Unit"),
+        _("Position (jabatan)"),
+        _("Status"),
+        _("Unit code"),
+    ]
+    _set_widths(sheet, [21, 32, 32, 30, 15, 16])
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = PAPER_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "2:2"
+    sheet.HeaderFooter.oddFooter.center.text = _("Page &P of &N")
     sheet.freeze_panes = "A3"
     sheet.append([st.text(_("Not yet submitted: %(period)s", period=period_name), bold=True)])
     sheet.append([st.header(h) for h in headers])
@@ -777,10 +1514,11 @@ def non_respondent_sheet(
                 text_cell(sheet, line.unit),
                 text_cell(sheet, line.jabatan),
                 statuses[line.status],
+                text_cell(sheet, line.unit_code),
             ]
         )
         count += 1
-    sheet.auto_filter.ref = f"A2:E{count + 2}"
+    sheet.auto_filter.ref = f"A2:F{count + 2}"
     return count
 
 

@@ -173,6 +173,16 @@ def value_index(mean: float, scale_min: int, scale_max: int) -> float:
     return (mean - scale_min) / (scale_max - scale_min) * 100
 
 
+def mean_item_score(
+    mean_answer: float | None, reverse: bool, scale_min: int, scale_max: int
+) -> float | None:
+    """An item's mean score from its mean answer: mirrored like each answer when reverse-keyed
+    (the mean of mirrored answers is the mirrored mean)."""
+    if mean_answer is None:
+        return None
+    return scale_min + scale_max - mean_answer if reverse else mean_answer
+
+
 def band_label(band: Band | None, locale: str) -> str | None:
     """A band's name in the locale; None for no band (a withheld or empty group)."""
     return band.label(locale) if band is not None else None

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from .models import JENIS, Employee, Unit
+from .spreadsheet import INVISIBLE
 
 Rule = Callable[[Any], Any]
 
@@ -71,9 +72,10 @@ class Missing(Invalid):
 
 
 def _text(value: Any, limit: int, *, required: bool) -> str:
-    """Trimmed, every run of white space (tabs, line breaks, no-break spaces) one space; a
-    control character or more than `limit` characters is refused, never cut short."""
-    text = " ".join(("" if value is None else str(value)).split())
+    """Trimmed, every run of white space (tabs, line breaks, no-break spaces) one space, the
+    invisible characters that reorder or hide text (bidi overrides, zero-width spaces) gone;
+    a control character or more than `limit` characters is refused, never cut short."""
+    text = " ".join(INVISIBLE.sub("", "" if value is None else str(value)).split())
     if not text:
         if required:
             raise Missing()

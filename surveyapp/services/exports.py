@@ -63,7 +63,7 @@ def workbook(ctx: JobContext, period_id: int, unit_id: int | None, locale: str) 
     with ctx.open_output() as fh:
         excel.write_report(data, fh, progress=ctx.progress)
     return Output(
-        name=reports.report_filename(period, scope, _today()),
+        name=reports.report_filename(period, scope, _today(), "workbook", locale),
         summary={"unit": scope.code, "unit_id": scope.unit_id},
     )
 
@@ -88,7 +88,7 @@ def non_respondents(ctx: JobContext, period_id: int, unit_id: int | None, locale
         )
     ctx.progress(written, written, force=True)
     return Output(
-        name=reports.report_filename(period, scope, _today(), prefix="belum-mengisi"),
+        name=reports.report_filename(period, scope, _today(), "non_respondents", locale),
         summary={"rows": written, "unit": scope.code, "unit_id": scope.unit_id},
     )
 

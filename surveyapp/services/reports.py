@@ -19,10 +19,12 @@ from flask_sqlalchemy.pagination import Pagination
 
 from .. import scoring
 from ..excel import (
+    OVERALL,
     STATUS_DRAFT,
     STATUS_NOT_STARTED,
     STATUS_SUBMITTED,
     BandLine,
+    BehaviourLine,
     ItemLine,
     NonRespondentLine,
     PersonLine,
@@ -30,6 +32,7 @@ from ..excel import (
     TrendPoint,
     UnitLine,
     ValueHeading,
+    ValueStat,
 )
 from ..extensions import db
 from ..i18n import tz_abbreviation
@@ -187,9 +190,9 @@ class _LineBundle(sa.orm.Bundle):
 
     def create_row_processor(self, query, procs, labels):
         def line(row) -> NonRespondentLine:
-            nip, name, unit, jabatan, state = (proc(row) for proc in procs)
+            nip, name, unit, jabatan, state, code = (proc(row) for proc in procs)
             status = STATUS_NOT_STARTED if state is None else STATUS_DRAFT
-            return NonRespondentLine(nip, name, unit, jabatan, status)
+            return NonRespondentLine(nip, name, unit, jabatan, status, code)
 
         return line
 
@@ -198,7 +201,13 @@ def _non_respondents_query(period: Period, scope: Scope) -> sa.Select:
     """Everyone in the scope without a submitted response, in the order of both lists."""
     query, unit = _roster_query(period, scope)
     columns = _LineBundle(
-        "line", Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state
+        "line",
+        Employee.nip,
+        Employee.name,
+        unit.name,
+        Employee.jabatan,
+        Response.state,
+        unit.code,
     )
     return (
         query.with_only_columns(columns)
@@ -227,10 +236,18 @@ def _slug(text: str) -> str:
     return slug[:40].strip("-") or "x"
 
 
+FILE_PREFIXES = {
+    "workbook": {"id": "laporan-berakhlak", "en": "berakhlak-report"},
+    "non_respondents": {"id": "belum-mengisi", "en": "not-submitted"},
+}
+
+
 def report_filename(
-    period: Period, scope: Scope, today: date, prefix: str = "laporan-berakhlak"
+    period: Period, scope: Scope, today: date, kind: str = "workbook", locale: str = "id"
 ) -> str:
-    """laporan-berakhlak-<period>-<unit>-<yyyymmdd>.xlsx, in characters safe in any header."""
+    """laporan-berakhlak-<period>-<unit>-<yyyymmdd>.xlsx (berakhlak-report-... in English), in
+    characters safe in any header."""
+    prefix = FILE_PREFIXES[kind]["en" if (locale or "").startswith("en") else "id"]
     return f"{prefix}-{_slug(period.code)}-{_slug(scope.code)}-{today:%Y%m%d}.xlsx"
 
 
@@ -259,7 +276,7 @@ def value_headings(version, locale: str) -> list[ValueHeading]:
     return [seen[code] for code in scoring.VALUE_CODES if code in seen]
 
 
-def _unit_line(result, locale: str, depth: int) -> UnitLine:
+def _unit_line(result, locale: str, depth: int, changes=None) -> UnitLine:
     withheld = bool(result.withheld)
     return UnitLine(
         code=result.code,
@@ -275,25 +292,33 @@ def _unit_line(result, locale: str, depth: int) -> UnitLine:
         unit_id=result.unit_id,
         drafts=result.drafts,
         withheld_reason=result.withheld_reason,
+        changes=dict(changes or {}),
     )
 
 
 def _item_lines(version, stats, locale: str) -> list[ItemLine]:
-    """results.item_statistics rows in the report's language; a withheld row has only n."""
-    return [
-        ItemLine(
-            row.item.code,
-            row.value_code,
-            row.item.text(locale),
-            row.item.reverse,
-            row.n,
-            row.mean,
-            row.sd,
-            dict(row.counts),
-            row.withheld,
+    """results.item_statistics rows in the report's language, with the mean score (reverse
+    keying applied) and its index; a withheld row has only n."""
+    lo, hi = version.scale_min, version.scale_max
+    lines = []
+    for row in stats:
+        score = scoring.mean_item_score(row.mean, row.item.reverse, lo, hi)
+        lines.append(
+            ItemLine(
+                row.item.code,
+                row.value_code,
+                row.item.text(locale),
+                row.item.reverse,
+                row.n,
+                row.mean,
+                row.sd,
+                dict(row.counts),
+                row.withheld,
+                score,
+                None if score is None else scoring.value_index(score, lo, hi),
+            )
         )
-        for row in stats
-    ]
+    return lines
 
 
 def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
@@ -327,6 +352,7 @@ def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[Person
             Employee.golongan,
             Response.state,
             Response.submitted_at,
+            unit.code,
         )
         .order_by(unit.path, Employee.name, Employee.nip)
         .execution_options(yield_per=2000)
@@ -348,6 +374,7 @@ def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[Person
             overall=person.overall if person else None,
             band=scoring.band_label(person.band, locale) if person else None,
             flags=tuple(person.flags.codes()) if person else (),
+            unit_code=row[8],
         )
 
 
@@ -356,6 +383,35 @@ def _roster_count(period: Period, scope: Scope) -> int:
     if scope.path is not None:
         query = query.where(org.in_subtree(RosterEntry.unit_path, scope.path))
     return db.session.scalar(query)
+
+
+PARTICIPATION_TARGET = 0.80  # share of the roster HR aims for, until periods carry their own
+
+
+def participation_target(period: Period) -> float:
+    """The participation a period aims for: the one place that says it (a per-period target
+    will be read here)."""
+    return PARTICIPATION_TARGET
+
+
+def tree_order(rows: list) -> list:
+    """Rows of a unit tree (tree order by internal path, each with `depth` and `name`) in the
+    order HR sees the tree: each unit's children by name, each followed by its own subtree."""
+    roots: list[tuple] = []
+    stack: list[tuple] = []  # (depth, children list of that node)
+    for row in rows:
+        node = (row, [])
+        while stack and stack[-1][0] >= row.depth:
+            stack.pop()
+        (stack[-1][1] if stack else roots).append(node)
+        stack.append((row.depth, node[1]))
+
+    def walk(nodes):
+        for row, children in sorted(nodes, key=lambda n: (n[0].name.casefold(), n[0].code)):
+            yield row
+            yield from walk(children)
+
+    return list(walk(roots))
 
 
 def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, locale: str) -> Report:
@@ -367,15 +423,24 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
     rules = results.rules_for(version)
     hidden = period.hide_individuals
     published = privacy.results_published(period)
+    extra: dict = {}
     if published:
-        unit_results = results.unit_results(period, scope.path)
+        previous = results.previous_period(period)
+        changes = results.value_changes(period, previous, scope.path) if previous else {}
+        unit_results = tree_order(results.unit_results(period, scope.path))
         base = min((r.depth for r in unit_results), default=0)
-        units = [_unit_line(r, locale, r.depth - base) for r in unit_results]
-        total = _unit_line(_scope_result(period, scope), locale, 0)
+        units = [
+            _unit_line(r, locale, r.depth - base, changes.get(r.code, {})) for r in unit_results
+        ]
+        current = _scope_result(period, scope)
+        total = _unit_line(current, locale, 0, _scope_changes(scope, current, previous, changes))
         stats = results.item_statistics(period, scope.path)
         alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
+        extra = _analysis(period, scope, version, rules, current, total, units, stats, locale)
+        extra["previous_period"] = previous.name if previous is not None else None
     else:
-        units = [_participation_line(r, r.depth) for r in _participation_rows(period, scope)]
+        rows = tree_order(_participation_rows(period, scope))
+        units = [_participation_line(r, r.depth) for r in rows]
         total = _participation_line(participation_totals(period, scope), 0, scope)
         stats, alpha = [], {}
     with force_locale(locale):
@@ -416,7 +481,137 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         reverse_items=[i.code for i in results.version_items(version) if i.reverse],
         results_pending=pending,
         non_respondents=None if published or hidden else non_respondents(period, scope),
+        top_units=[u for u in units if u.depth == (0 if scope.path is None else 1)],
+        participation_target=participation_target(period),
+        **extra,
     )
+
+
+def _scope_changes(scope: Scope, current, previous: Period | None, changes: dict) -> dict:
+    """The scope's own change per value: its unit's row, or for a period of several top units
+    (no scope unit) the organisation against the previous period's organisation."""
+    if previous is None:
+        return {}
+    if scope.path is not None:
+        return changes.get(scope.code, {})
+    before = results.published(previous).total
+    row = {
+        code: scoring.change(
+            _agg_mean(current.values.get(code)), _agg_mean(before.values.get(code))
+        )
+        for code in current.values
+    }
+    row[OVERALL] = scoring.change(_agg_mean(current.overall), _agg_mean(before.overall))
+    return row
+
+
+def _agg_mean(agg) -> float | None:
+    return agg.mean if agg is not None else None
+
+
+WEAKEST_ITEMS = 5
+
+
+def _analysis(period, scope, version, rules, current, total, units, stats, locale) -> dict:
+    """What an analyst computes next, from the same published numbers: per value n, SD and the
+    people in each band, the behaviours, the weakest items, the units above and below the
+    scope and the strongest and weakest values. Empty where the scope is withheld."""
+    if total.withheld:
+        return {}
+    headings = value_headings(version, locale)
+    band_names = {b: b.label(locale) for b in rules.bands}
+    people = results.person_results(period, scope.path).values()
+    counts: dict[str, dict[str, int]] = {v.code: {} for v in headings}
+    counts[OVERALL] = {}
+    for person in people:
+        for code in counts:
+            band = (
+                person.band
+                if code == OVERALL
+                else scoring.band_for(person.value_indices.get(code), rules.bands)
+            )
+            if band is not None:
+                label = band_names[band]
+                counts[code][label] = counts[code].get(label, 0) + 1
+    value_stats = []
+    for heading in headings:
+        agg = current.values.get(heading.code)
+        value_stats.append(
+            ValueStat(
+                heading.code,
+                heading.name,
+                _agg_mean(agg),
+                agg.sd if agg else None,
+                agg.n if agg else 0,
+                scoring.band_label(scoring.band_for(_agg_mean(agg), rules.bands), locale),
+                total.changes.get(heading.code),
+                counts[heading.code],
+            )
+        )
+    with force_locale(locale):
+        overall_name = gettext("Overall index")
+    agg = current.overall
+    value_stats.append(
+        ValueStat(
+            OVERALL,
+            overall_name,
+            _agg_mean(agg),
+            agg.sd if agg else None,
+            agg.n if agg else 0,
+            total.band,
+            total.changes.get(OVERALL),
+            counts[OVERALL],
+        )
+    )
+    # By index, a tie in the fixed BerAKHLAK order (rounded: sums in another order differ in
+    # the last bits).
+    ranked = sorted(
+        (v for v in value_stats[:-1] if v.mean is not None), key=lambda v: round(v.mean, 9)
+    )
+    items = _item_lines(version, stats, locale)
+    by_value_behaviour: dict[tuple[str, int], list[ItemLine]] = {}
+    for line, row in zip(items, stats, strict=True):
+        by_value_behaviour.setdefault((row.value_code, row.item.behaviour), []).append(line)
+    behaviours = []
+    values_by_code = {i.core_value.code: i.core_value for i in results.version_items(version)}
+    for code in scoring.VALUE_CODES:
+        value = values_by_code.get(code)
+        if value is None:
+            continue
+        for number in range(1, len(value.behaviours) + 1):
+            lines = by_value_behaviour.get((code, number), [])
+            scores = [x.score for x in lines if x.score is not None]
+            index = (
+                scoring.value_index(sum(scores) / len(scores), rules.scale_min, rules.scale_max)
+                if scores
+                else None
+            )
+            behaviours.append(
+                BehaviourLine(
+                    code,
+                    number,
+                    value.behaviour(number, locale),
+                    tuple(x.code for x in lines),
+                    index,
+                )
+            )
+    scored = sorted((x for x in items if x.index is not None), key=lambda x: (x.index, x.code))
+    top = [u for u in units if u.depth == (0 if scope.path is None else 1)]
+    shown = [u for u in top if not u.withheld and u.overall is not None]
+    mark = total.overall
+    return {
+        "value_stats": value_stats,
+        "behaviours": behaviours,
+        "weakest_items": scored[:WEAKEST_ITEMS],
+        "above": sorted(
+            (u for u in shown if mark is not None and u.overall > mark), key=lambda u: -u.overall
+        ),
+        "below": sorted(
+            (u for u in shown if mark is not None and u.overall < mark), key=lambda u: u.overall
+        ),
+        "strongest": ranked[-1] if ranked else None,
+        "weakest": ranked[0] if ranked else None,
+    }
 
 
 def _participation_rows(period: Period, scope: Scope) -> list[UnitParticipation]:

@@ -7,12 +7,13 @@ import io
 import math
 import random
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from surveyapp import scoring
+from surveyapp import excel, scoring
 from surveyapp.models import AuditLog, Job
 from surveyapp.services import periods
 from tests.factories import download_export
@@ -30,6 +31,32 @@ def _rules(version) -> scoring.Rules:
         weights=dict(version.weights or {}),
         min_group_size=version.min_group_size,
     )
+
+
+def _item_scores(world, answers, index=False) -> dict[str, float]:
+    """Each item's mean score (reverse-keyed answers mirrored), or its 0-100 index."""
+    scores = {}
+    for item in world.period.version.items:
+        values = [scoring.item_score(a[item.code], item.reverse, 1, 5) for a in answers]
+        mean = sum(values) / len(values)
+        scores[item.code] = scoring.value_index(mean, 1, 5) if index else mean
+    return scores
+
+
+def _behaviour_indices(world, answers) -> dict[tuple[str, int], float]:
+    """Per (value, behaviour): each person's mean item score over the behaviour's items,
+    averaged over the people, on 0-100."""
+    groups: dict[tuple[str, int], list] = {}
+    for item in world.period.version.items:
+        groups.setdefault((item.core_value.code, item.behaviour), []).append(item)
+    result = {}
+    for key, items in groups.items():
+        means = [
+            sum(scoring.item_score(a[i.code], i.reverse, 1, 5) for i in items) / len(items)
+            for a in answers
+        ]
+        result[key] = scoring.value_index(sum(means) / len(means), 1, 5)
+    return result
 
 
 class World:
@@ -89,26 +116,41 @@ def _download(client, world, unit=None):
     return response, load_workbook(io.BytesIO(response.data))
 
 
+H = excel.HEADER_ROW
+SHEETS = [
+    "Ringkasan Pimpinan",
+    "Ringkasan",
+    "Nilai dasar",
+    "Perubahan",
+    "Pegawai",
+    "Perilaku",
+    "Butir",
+    "Grafik",
+    "Metodologi",
+]
+
+
 def _rows(sheet):
-    return list(sheet.iter_rows(min_row=2, values_only=True))
+    return list(sheet.iter_rows(min_row=H + 1, values_only=True))
 
 
 def test_ringkasan_total_equals_the_scoring_module(hr_client, world):
     _, book = _download(hr_client, world)
-    assert book.sheetnames == ["Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi"]
+    assert book.sheetnames == SHEETS
     rows = _rows(book["Ringkasan"])
     total = rows[-1]
     expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
-    assert total[2:4] == (9, 8)
-    assert total[4] == pytest.approx(8 / 9, abs=1e-12)
+    assert total[2:6] == (9, 8, 1, 0)
+    assert total[6] == pytest.approx(8 / 9, abs=1e-12)
     for position, code in enumerate(scoring.VALUE_CODES):
-        assert total[5 + position] == pytest.approx(expected.values[code].mean, abs=1e-9)
-    assert total[12] == pytest.approx(expected.overall.mean, abs=1e-9)
-    assert total[13] == expected.band.label_id
+        assert total[7 + position] == pytest.approx(expected.values[code].mean, abs=1e-9)
+    assert total[14] == pytest.approx(expected.overall.mean, abs=1e-9)
+    assert total[15] == expected.band.label_id
     by_code = {r[1]: r for r in rows[:-1]}
     assert list(by_code) == ["DINAS-A", "A-1"]  # tree order, nothing of Dinas B
     a1 = world.group(world.a1_people, eligible=7)
-    assert by_code["A-1"][12] == pytest.approx(a1.overall.mean, abs=1e-9)
+    assert by_code["A-1"][14] == pytest.approx(a1.overall.mean, abs=1e-9)
+    assert by_code["A-1"][2:6] == (7, 6, 1, 0)  # Bidang A1: one draft
 
 
 def test_pegawai_has_every_eligible_person_with_their_own_numbers(hr_client, world):
@@ -116,19 +158,19 @@ def test_pegawai_has_every_eligible_person_with_their_own_numbers(hr_client, wor
     sheet = book["Pegawai"]
     people = {row[0]: row for row in _rows(sheet)}
     assert set(people) == {p.nip for p in world.a1_people + world.dinas_a_people}
-    for cell in sheet["A"][1:]:
+    for cell in sheet["A"][H:]:
         assert cell.data_type == "s" and len(cell.value) == 18
     hostile = world.a1_people[2]
     row = people[hostile.nip]
-    assert row[1] == HOSTILE and sheet.cell(2, 2).data_type == "s"
+    assert row[1] == HOSTILE and sheet.cell(H + 1, 2).data_type == "s"
     assert people[world.a1_people[3].nip][1] == "Bell ok"
     mine = scoring.person_result(world.answers[hostile.id], world.rules)
-    assert row[5] == "Sudah mengirim"
-    assert row[14] == pytest.approx(mine.overall, abs=1e-9)
-    assert row[7] == pytest.approx(mine.value_indices["BP"], abs=1e-9)
+    assert row[3] == "A-1" and row[6] == "Sudah mengirim"
+    assert row[15] == pytest.approx(mine.overall, abs=1e-9)
+    assert row[8] == pytest.approx(mine.value_indices["BP"], abs=1e-9)
     draft = people[world.a1_people[6].nip]
-    assert draft[5] == "Draf" and draft[7] is None
-    index_cell = sheet.cell(2, 8)
+    assert draft[6] == "Draf" and draft[8] is None
+    index_cell = sheet.cell(H + 1, 9)
     assert index_cell.data_type == "n" and index_cell.number_format == "0.00"
 
 
@@ -139,11 +181,15 @@ def test_butir_counts_add_up_to_n_and_match_the_answers(hr_client, world):
         world.answers[p.id] for p in world.a1_people + world.dinas_a_people if p.id in world.answers
     ]
     assert len(rows) == len(world.period.version.items)
+    reverse = {i.code: i.reverse for i in world.period.version.items}
     for row in rows:
-        code, n, counts = row[0], row[4], row[7:12]
+        code, n, counts = row[0], row[4], row[8:13]
         assert sum(counts) == n == 8
         expected = scoring.item_stats([a[code] for a in scope_answers], 1, 5)
         assert row[5] == pytest.approx(expected.mean, abs=1e-9)
+        scores = [scoring.item_score(a[code], reverse[code], 1, 5) for a in scope_answers]
+        assert row[6] == pytest.approx(sum(scores) / len(scores), abs=1e-9)
+        assert row[3] == ("Ya (skor dibalik)" if reverse[code] else "Tidak")
         assert list(counts) == [expected.counts[p] for p in range(1, 6)]
     assert len(rows[0][2]) == 32_767  # the 40,000-character statement, cut with a marker
 
@@ -158,7 +204,7 @@ def test_hidden_period_has_no_pegawai_and_leaks_no_small_group(
     assert "Pegawai" not in book.sheetnames
     ringkasan = {r[1]: r for r in _rows(book["Ringkasan"])}
     assert ringkasan["DINAS-B"][2:4] == (3, 2)  # participation is always shown
-    assert all(v is None for v in ringkasan["DINAS-B"][5:14])
+    assert all(v is None for v in ringkasan["DINAS-B"][7:16])
     secret = world.group(world.b_people, eligible=3)
     assert secret.withheld
     visible = scoring.group_result(
@@ -168,10 +214,15 @@ def test_hidden_period_has_no_pegawai_and_leaks_no_small_group(
         hide_individuals=False,
     )
     leaked = {round(a.mean, 6) for a in visible.values.values()} | {round(visible.overall.mean, 6)}
+    # The organisation's own behaviour and item indices (shown: 10 people) may fall on the same
+    # coarse grid as Dinas B's two people; they are the organisation's, computed here.
+    everyone = list(world.answers.values())
+    allowed = {round(v, 6) for v in _behaviour_indices(world, everyone).values()}
+    allowed |= {round(v, 6) for v in _item_scores(world, everyone, index=True).values()}
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             for value in row:
-                if isinstance(value, float):
+                if isinstance(value, float) and round(value, 6) not in allowed:
                     assert round(value, 6) not in leaked, f"{sheet.title} shows {value}"
     names = " ".join(
         str(v) for s in book.worksheets for r in s.iter_rows(values_only=True) for v in r
@@ -223,9 +274,11 @@ def test_s20_workbook_download_headers_and_audit(hr_client, world, org, session)
 
 def test_english_workbook_for_an_english_user(hr_client, world):
     hr_client.post("/locale", data={"lang": "en"})
-    _, book = _download(hr_client, world)
-    assert book.sheetnames[0] == "Ringkasan"
-    assert [c.value for c in book["Ringkasan"][1]][:3] == ["Unit", "Unit code", "Eligible"]
+    response, book = _download(hr_client, world)
+    assert book.sheetnames[:2] == ["Leadership summary", "Summary"]
+    assert "Pegawai" not in book.sheetnames and "Employees" in book.sheetnames
+    assert [c.value for c in book["Summary"][H]][:3] == ["Unit", "Unit code", "Eligible"]
+    assert "filename=berakhlak-report-" in response.headers["Content-Disposition"]
 
 
 def test_export_report_command_writes_the_same_workbook(runner, world, tmp_path, session):
@@ -243,9 +296,9 @@ def test_export_report_command_writes_the_same_workbook(runner, world, tmp_path,
     )
     assert result.exit_code == 0, result.output
     book = load_workbook(target)
-    assert book.sheetnames == ["Ringkasan", "Pegawai", "Butir", "Grafik", "Metodologi"]
+    assert book.sheetnames == SHEETS
     expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
-    assert _rows(book["Ringkasan"])[-1][12] == pytest.approx(expected.overall.mean, abs=1e-9)
+    assert _rows(book["Ringkasan"])[-1][14] == pytest.approx(expected.overall.mean, abs=1e-9)
     assert session.scalars(sa.select(AuditLog).where(AuditLog.action == "report_exported")).one()
 
 
@@ -303,10 +356,144 @@ def test_small_hidden_scope_shows_counts_but_no_statistics(org, login, app, hidd
     client = login(org.hr_b, app.test_client())
     _, book = _download(client, hidden_world)
     total = _rows(book["Ringkasan"])[-1]
-    assert total[2:4] == (3, 2) and all(v is None for v in total[5:14])
+    assert total[2:4] == (3, 2) and all(v is None for v in total[7:16])
     for row in _rows(book["Butir"]):
         assert row[4] == 2 and "kurang dari 5" in row[5]
         assert all(v is None for v in row[6:])
-    assert len(book["Grafik"]._charts) == 1  # participation only, no value chart
+    assert len(book["Grafik"]._charts) == 0  # no value chart, and no unit below Dinas B
     alpha = [r[1] for r in _rows(book["Metodologi"]) if str(r[0]).startswith("  alpha")]
     assert alpha and set(alpha) == {"–"}
+
+
+# Issue 18: the analysis sheets, each number recomputed from the raw answers ------------------
+def _sheet_rows(sheet):
+    return [r for r in sheet.iter_rows(min_row=H + 1, values_only=True) if any(r)]
+
+
+def test_nilai_dasar_has_n_sd_and_people_per_band(hr_client, world):
+    _, book = _download(hr_client, world)
+    people = [p for p in world.a1_people + world.dinas_a_people if p.id in world.answers]
+    results = [scoring.person_result(world.answers[p.id], world.rules) for p in people]
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    bands = sorted(world.rules.bands, key=lambda b: -b.lower)
+    header = [c.value for c in book["Nilai dasar"][H]]
+    assert header[:7] == [
+        "Nilai dasar",
+        "Kode",
+        "Indeks",
+        "n",
+        "SD",
+        "Kategori",
+        "Perubahan sejak periode sebelumnya",
+    ]
+    assert header[7:] == [f"Pegawai: {b.label_id}" for b in bands]
+    rows = {r[1] or "overall": r for r in _sheet_rows(book["Nilai dasar"])}
+    assert list(rows) == [*scoring.VALUE_CODES, "overall"]
+    for code in scoring.VALUE_CODES:
+        row, agg = rows[code], expected.values[code]
+        assert row[2] == pytest.approx(agg.mean, abs=1e-9)
+        assert row[3] == agg.n == 8
+        assert row[4] == pytest.approx(agg.sd, abs=1e-9)
+        per_band = [
+            sum(1 for r in results if scoring.band_for(r.value_indices[code], bands) == b)
+            for b in bands
+        ]
+        assert list(row[7:]) == per_band and sum(per_band) == 8
+        assert row[6] is None  # no earlier closed period
+    overall = rows["overall"]
+    assert overall[2] == pytest.approx(expected.overall.mean, abs=1e-9)
+    assert overall[4] == pytest.approx(expected.overall.sd, abs=1e-9)
+    assert list(overall[7:]) == [sum(1 for r in results if r.band == b) for b in bands]
+
+
+def test_perilaku_scores_the_21_behaviours_and_the_five_weakest_items(hr_client, world):
+    _, book = _download(hr_client, world)
+    answers = [
+        world.answers[p.id] for p in world.a1_people + world.dinas_a_people if p.id in world.answers
+    ]
+    expected = _behaviour_indices(world, answers)
+    rows = _sheet_rows(book["Perilaku"])
+    behaviours = rows[:21]
+    assert [(r[0], r[1]) for r in behaviours] == [
+        (code, n) for code in scoring.VALUE_CODES for n in (1, 2, 3)
+    ]
+    for row in behaviours:
+        assert row[4] == pytest.approx(expected[(row[0], row[1])], abs=1e-9), row[:2]
+        assert row[2]  # the behaviour guide's text
+    item_index = _item_scores(world, answers, index=True)
+    weakest = sorted(item_index, key=lambda code: (item_index[code], code))[:5]
+    table = rows[rows.index(next(r for r in rows if r[0] == "Kode butir")) + 1 :]
+    assert [r[0] for r in table] == weakest
+    for row in table:
+        assert row[4] == pytest.approx(item_index[row[0]], abs=1e-9)
+
+
+def test_ringkasan_pimpinan_is_one_page_of_the_scopes_numbers(hr_client, world):
+    _, book = _download(hr_client, world)
+    sheet = book["Ringkasan Pimpinan"]
+    assert book.sheetnames[0] == "Ringkasan Pimpinan"
+    assert sheet.page_setup.fitToHeight == 1 and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    expected = world.group(world.a1_people + world.dinas_a_people, eligible=9)
+    cells = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert cells["Partisipasi"][1] == pytest.approx(8 / 9)
+    assert cells["Indeks keseluruhan"][1] == pytest.approx(expected.overall.mean, abs=1e-9)
+    means = {code: agg.mean for code, agg in expected.values.items()}
+    names = {i.core_value.code: i.core_value.name_id for i in world.period.version.items}
+    for label, best in (("Nilai dasar terkuat", max), ("Nilai dasar terlemah", min)):
+        mark = best(means.values())
+        tied = {names[c] for c, m in means.items() if abs(m - mark) < 1e-9}  # any of a tie
+        assert cells[label][1] == pytest.approx(mark, abs=1e-9) and cells[label][2] in tied
+    text = " ".join(str(v) for r in sheet.iter_rows(values_only=True) for v in r if v)
+    assert "88,9% pegawai telah mengirim jawaban, mencapai target 80%." in text
+    shown = f"{expected.overall.mean:.2f}".replace(".", ",")
+    assert f"Indeks keseluruhan {shown}" in text
+    assert "Belum ada periode sebelumnya" in text
+    # Bidang A1, the only unit below Dinas A, is above or below the Dinas.
+    a1 = world.group(world.a1_people, eligible=7)
+    side = "di atas" if a1.overall.mean > expected.overall.mean else "di bawah"
+    rows = list(sheet.iter_rows(values_only=True))
+    heading = next(i for i, r in enumerate(rows) if r[5] == f"Unit {side} organisasi")
+    assert rows[heading + 1][5] == "Bidang A1 (A-1)"
+    assert rows[heading + 1][6] == pytest.approx(a1.overall.mean, abs=1e-9)
+
+
+def test_perubahan_is_the_change_since_the_previous_closed_period(
+    hr_client, world, build, org, session
+):
+    """A second period a semester later: each unit's change is its index now minus then."""
+    first = world.period
+    first.opens_at -= timedelta(days=180)
+    first.closes_at -= timedelta(days=180)
+    second = build.period([org.root], hide_individuals=False, state="open")
+    rng = random.Random(8)
+    later: dict[int, dict[str, int]] = {}
+    for person in world.a1_people[:6] + world.dinas_a_people:
+        later[person.id] = {i.code: rng.randint(1, 5) for i in second.version.items}
+        build.response(second, person, later[person.id])
+    periods.close_period(second)
+    session.flush()
+    response = download_export(hr_client, f"/hr/periods/{second.id}/report.xlsx", None)
+    book = load_workbook(io.BytesIO(response.data))
+
+    def group(answers, people, eligible):
+        found = [
+            scoring.person_result(answers[p.id], world.rules) for p in people if p.id in answers
+        ]
+        return scoring.group_result(found, eligible, world.rules, False)
+
+    rows = {r[1]: r for r in _sheet_rows(book["Perubahan"]) if r[1]}
+    for code, people, eligible in (
+        ("DINAS-A", world.a1_people + world.dinas_a_people, 9),
+        ("A-1", world.a1_people, 7),
+    ):
+        now, then = group(later, people, eligible), group(world.answers, people, eligible)
+        for position, value in enumerate(scoring.VALUE_CODES):
+            change = now.values[value].mean - then.values[value].mean
+            assert rows[code][2 + position] == pytest.approx(change, abs=1e-9), (code, value)
+        overall = now.overall.mean - then.overall.mean
+        assert rows[code][9] == pytest.approx(overall, abs=1e-9)
+    values = {r[1] or "overall": r for r in _sheet_rows(book["Nilai dasar"])}
+    assert values["overall"][6] == pytest.approx(rows["DINAS-A"][9], abs=1e-12)
+    assert [c.value for c in book["Nilai dasar"][H]][6] == f"Perubahan sejak {first.name}"
+    assert len(book["Grafik"]._charts) == 4  # values, units, participation, two periods

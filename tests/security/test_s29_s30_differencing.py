@@ -82,8 +82,10 @@ def test_s29_workbook_of_an_open_period_is_a_participation_workbook(
         assert book.sheetnames == ["Ringkasan"]  # individuals hidden: no list of names either
         rows = _cells(book)["Ringkasan"]
         assert rows[0][0] == "Laporan partisipasi (belum memuat hasil)"
-        assert any("Hasil unit tersedia setelah periode ditutup" in str(r[0]) for r in rows[:5])
-        header = rows[5]
+        assert any(
+            "Hasil unit tersedia setelah periode ditutup" in str(c) for r in rows[:5] for c in r
+        )
+        header = rows[excel.HEADER_ROW - 1]
         assert header == (
             "Unit kerja",
             "Kode unit",
@@ -155,7 +157,7 @@ def _export(period, code):
 
 
 def _unit_rows(cells) -> dict[str, tuple]:
-    return {row[1]: row[2:] for row in cells["Ringkasan"][1:-1]}
+    return {row[1]: row[2:] for row in cells["Ringkasan"][excel.HEADER_ROW : -1]}
 
 
 def test_s30_two_exports_of_different_scopes_cannot_be_subtracted(setda, app, login):
@@ -164,11 +166,12 @@ def test_s30_two_exports_of_different_scopes_cannot_be_subtracted(setda, app, lo
     alone = _export(period, "SETDA-ORG")
     # The whole organisation hides Bagian Organisasi to protect SETDA's own 4 people...
     org_row = _unit_rows(whole)["SETDA-ORG"]
-    assert org_row[3:10] == (None,) * 7
+    assert org_row[5:12] == (None,) * 7
     assert "melindungi unit lain" in org_row[-1]
     # ...and so does its own export: the same cells, and no item counts either.
     assert _unit_rows(alone)["SETDA-ORG"] == org_row
-    assert all(row[7:] == () or row[7] is None for row in alone["Butir"][1:])
+    butir = alone["Butir"][excel.HEADER_ROW :]
+    assert butir and all(row[8:] == () or row[8] is None for row in butir)
     # The HR officer of Sekretariat Daerah downloading Bagian Organisasi gets the same.
     client = login(hr, app.test_client())
     unit_id = [u.unit_id for u in results.unit_results(period) if u.code == "SETDA-ORG"][0]

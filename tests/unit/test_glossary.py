@@ -18,6 +18,8 @@ TERMS = {
     "Closes": "Batas waktu",
     "Filter": "Tampilkan",
     "Show": "Tampilkan",
+    "Core value": "Nilai dasar",
+    "Item score": "Skor",
 }
 
 

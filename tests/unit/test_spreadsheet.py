@@ -44,3 +44,14 @@ def test_s19_control_characters_emoji_and_long_text_give_a_valid_file():
     assert cells[1].value == "Pegawai 👩‍💼 teladan"
     assert len(cells[2].value) == MAX_CELL_CHARS
     assert cells[2].value.endswith(TRUNCATION_MARK)
+
+
+def test_text_is_made_plain_and_excel_escapes_stay_literal():
+    """Issue 18: tab, line breaks (NEL too) become a space; DEL, C1 controls, bidi overrides
+    and zero-width spaces go; `_x003D_` is written so that Excel shows it as typed."""
+    assert clean_text("a\tb\nc\r\nd\x85e\u2028f") == "a b c  d e f"
+    assert clean_text("x\x7fy\x9bz\u202eq\u202c\u200b\ufeff") == "xyzq"
+    assert clean_text("Made 👩\u200d💼") == "Made 👩\u200d💼"
+    assert clean_text("_x003D_1+1") == "_x005F_x003D_1+1"
+    assert clean_text("_x00_ and _xZZZZ_ stay") == "_x00_ and _xZZZZ_ stay"
+    assert clean_text("plain ASCII text") == "plain ASCII text"

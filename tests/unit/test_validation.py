@@ -93,3 +93,14 @@ def test_clean_names_the_refused_field():
     with pytest.raises(validation.Invalid) as refused:
         validation.clean(values, validation.EMPLOYEE_RULES)
     assert refused.value.field == "golongan" and refused.value.values == {"n": 20}
+
+
+def test_a_name_loses_the_invisible_characters_that_reorder_or_hide_it():
+    """Issue 18: a right-to-left override or a zero-width space typed or imported into a name
+    would print it reversed or garbled; line breaks, tabs and NEL fold into one space."""
+    assert validation.person_name("Budi\u202e ikswoP\u202c") == "Budi ikswoP"
+    assert validation.person_name("De\u200bwi\ufeff\tLes\u0085tari\u2028") == "Dewi Les tari"
+    assert validation.unit_name("Bagian\u2066 Umum\u2069\n") == "Bagian Umum"
+    assert validation.person_name("Made 👩\u200d💼") == "Made 👩\u200d💼"  # a joiner stays
+    with pytest.raises(validation.Invalid):
+        validation.person_name("Dewi\x7f")  # DEL is still refused, as a control character
