@@ -66,6 +66,8 @@ SHEET_NAMES: dict[str, SheetName] = {
     "items": SheetName("Butir", "Items"),
     "charts": SheetName("Grafik", "Charts"),
     "methodology": SheetName("Metodologi", "Methodology"),
+    "heatmap": SheetName("Peta Panas", "Heatmap"),
+    "plans": SheetName("Rencana Aksi", "Action plans"),
     "non_respondents": SheetName("Belum mengisi", "Not submitted"),
     "activation_codes": SheetName("Kode aktivasi", "Activation codes"),
 }
@@ -240,6 +242,10 @@ class Report:
     top_units: Sequence[UnitLine] = ()  # the units just below the scope, to compare
     above: Sequence[UnitLine] = ()  # top units shown and above the scope's overall index
     below: Sequence[UnitLine] = ()
+    # services/heatmap.Heatmap and services/plans.PlansReport (report_sheets.py writes them);
+    # None in a participation workbook.
+    heatmap: Any = None
+    plans: Any = None
     strongest: ValueStat | None = None
     weakest: ValueStat | None = None
     previous_period: str | None = None  # the name of the period changes are measured against
@@ -280,6 +286,34 @@ def new_sheet(book: Workbook, title: str) -> _CellSheet:
     sheet = _CellSheet(parent=book, title=title)
     book._add_sheet(sheet)
     return sheet
+
+
+def print_setup(
+    sheet: _CellSheet,
+    period_name: str,
+    *,
+    header_row: int | None = None,
+    freeze: str = "A",
+    one_page: bool = False,
+) -> None:
+    """How every sheet of the workbook prints: landscape A4, one page wide, the table header
+    (header_row) repeated on every page and frozen on screen, "Halaman N dari M" below."""
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = PAPER_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.horizontalCentered = False
+    footer = sheet.HeaderFooter.oddFooter
+    footer.center.text = _("Page &P of &N")
+    footer.left.text = f"{sheet.title} – {period_name}".replace("&", "&&")
+    if header_row is not None:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.freeze_panes = f"{freeze}{header_row + 1}"
 
 
 class _Styles:
@@ -442,23 +476,14 @@ class _Writer:
         sheet = new_sheet(self.book, SHEET_NAMES[key](report.locale))
         st = _Styles(sheet)
         _set_widths(sheet, widths)
-        setup = sheet.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = PAPER_A4
-        setup.fitToWidth = 1
-        setup.fitToHeight = 1 if one_page else 0
-        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        sheet.page_margins.left = sheet.page_margins.right = 0.5
-        sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-        sheet.page_margins.header = sheet.page_margins.footer = 0.3
-        sheet.print_options.horizontalCentered = False
-        footer = sheet.HeaderFooter.oddFooter
-        footer.center.text = _("Page &P of &N")
-        footer.left.text = f"{SHEET_NAMES[key](report.locale)} – {report.period_name}"
-        footer.left.text = footer.left.text.replace("&", "&&")
+        print_setup(
+            sheet,
+            report.period_name,
+            header_row=HEADER_ROW if headers else None,
+            freeze=freeze,
+            one_page=one_page,
+        )
         if headers:
-            sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-            sheet.freeze_panes = f"{freeze}{HEADER_ROW + 1}"
             lines = max(_lines(h, w) for h, w in zip(headers, widths, strict=False))
             sheet.row_dimensions[HEADER_ROW].height = _height(lines)
         title = st.text(self.report_title(), bold=True)
@@ -1289,6 +1314,27 @@ class _Writer:
         return bars
 
     # Metodologi ------------------------------------------------------------------------------
+    def heatmap(self) -> None:
+        """Peta Panas: written by report_sheets.py (imported here, as it builds on this module)."""
+        if self.report.heatmap is None:
+            return
+        from .report_sheets import write_heatmap
+
+        report = self.report
+        name = SHEET_NAMES["heatmap"](report.locale)
+        write_heatmap(self.book, report.heatmap, report.locale, name=name)
+
+    def plans(self) -> None:
+        """Rencana Aksi: the plans made after this period, with their before and after."""
+        if self.report.plans is None:
+            return
+        from .report_sheets import write_plans
+
+        report = self.report
+        write_plans(
+            self.book, report.plans, report.locale, name=SHEET_NAMES["plans"](report.locale)
+        )
+
     def methodology(self) -> None:
         report = self.report
         labels_width = 34
@@ -1445,10 +1491,12 @@ RESULT_SHEETS: list[tuple[str, SheetWriter]] = [
     ("summary", _Writer.summary),
     ("values", _Writer.values),
     ("changes", _Writer.changes),
+    ("heatmap", _Writer.heatmap),
     ("people", _Writer.people),
     ("behaviours", _Writer.behaviours),
     ("items", _Writer.items),
     ("charts", _Writer.charts),
+    ("plans", _Writer.plans),
     ("methodology", _Writer.methodology),
 ]
 # The participation workbook of a period whose results are not published (docs/privacy.md).

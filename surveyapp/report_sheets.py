@@ -6,10 +6,10 @@ Formatting only, as in excel.py: the numbers arrive computed (services/heatmap.h
 services/plans.plans_report) and nothing here queries the database. Each writer adds one sheet
 to a write-only workbook (excel.new_sheet), so the workbook of excel.py can call it among its
 own sheets.
-Sheet names are Indonesian in both locales (people's macros look sheets up by name); every
-person-supplied text goes through spreadsheet.text_cell. Colour is never the only sign: the
-heatmap's legend gives each band's range, the index is a number in its cell, and a withheld
-unit says why in words.
+Sheet names come from the caller (excel.SHEET_NAMES: fixed per workbook language, never from
+the catalogue); every person-supplied text goes through spreadsheet.text_cell. Colour is never
+the only sign: the heatmap's legend gives each band's range, the index is a number in its
+cell, and a withheld unit says why in words.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .excel import INDEX_FORMAT, new_sheet
+from .excel import INDEX_FORMAT, new_sheet, print_setup
 from .scoring import WITHHELD_COMPLEMENT
 from .spreadsheet import text_cell
 
@@ -84,17 +84,18 @@ def _widths(sheet, widths: Iterable[float]) -> None:
 
 
 # Peta Panas ------------------------------------------------------------------------------------
-def write_heatmap(book: Workbook, heatmap, locale: str):
+def write_heatmap(book: Workbook, heatmap, locale: str, *, name: str = HEATMAP_SHEET):
     """The heatmap of services/heatmap.heatmap as a sheet: a legend, then per unit its code,
     respondents, the value indices and overall (numbers with two decimals) and the overall
     band in words. The index cells are coloured by conditional formats, one per band, that
     look only at numeric cells (a withheld unit's note never takes a colour)."""
     with force_locale(locale):
-        return _write_heatmap(book, heatmap)
+        return _write_heatmap(book, heatmap, name)
 
 
-def _write_heatmap(book: Workbook, heatmap):
-    sheet = new_sheet(book, HEATMAP_SHEET)
+def _write_heatmap(book: Workbook, heatmap, name: str):
+    sheet = new_sheet(book, name)
+    print_setup(sheet, heatmap.period.name, header_row=4, freeze="B")  # the header's row
     columns = heatmap.columns
     first = 4  # A unit, B code, C respondents, then the indices
     last = first + len(columns) - 1
@@ -126,7 +127,6 @@ def _write_heatmap(book: Workbook, heatmap):
     sheet.append(legend)
     sheet.append([_text(sheet, _("Each unit over its whole subtree; index 0 to 100."))])
     header_row = 4
-    sheet.freeze_panes = f"B{header_row + 1}"
     sheet.append(
         [
             _header(sheet, _("Unit")),
@@ -181,16 +181,17 @@ def _heatmap_row(sheet, heatmap, row, name, *, bold: bool = False, indent: int =
 
 
 # Rencana Aksi ----------------------------------------------------------------------------------
-def write_plans(book: Workbook, report, locale: str):
+def write_plans(book: Workbook, report, locale: str, *, name: str = PLANS_SHEET):
     """The plans of services/plans.plans_report: one row per focus value of each plan (status,
     before, after, change, and why a side is withheld), then every action, then every
     progress note: the evidence an HR office attaches to the Evaluasi Budaya Kerja."""
     with force_locale(locale):
-        return _write_plans(book, report)
+        return _write_plans(book, report, name)
 
 
-def _write_plans(book: Workbook, report):
-    sheet = new_sheet(book, PLANS_SHEET)
+def _write_plans(book: Workbook, report, name: str):
+    sheet = new_sheet(book, name)
+    print_setup(sheet, report.period_name)
     _widths(sheet, [36, 14, 16, 30, 16, 16, 12, 44])
     title = _text(
         sheet,

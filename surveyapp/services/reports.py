@@ -438,6 +438,10 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
         extra = _analysis(period, scope, version, rules, current, total, units, stats, locale)
         extra["previous_period"] = previous.name if previous is not None else None
+        from . import heatmap, plans  # both build on this module's Scope
+
+        extra["heatmap"] = heatmap.heatmap(period, scope, locale)
+        extra["plans"] = plans.plans_report(period, scope, locale)
     else:
         rows = tree_order(_participation_rows(period, scope))
         units = [_participation_line(r, r.depth) for r in rows]

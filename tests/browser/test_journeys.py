@@ -130,10 +130,11 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.get_by_role("link", name="v1").click()
     page.get_by_role("button", name="Draf baru dari versi ini").click()
     expect(page.locator("h1")).to_contain_text("v2")
-    first = page.locator("textarea").first
-    first.fill("Saya melayani masyarakat dengan sepenuh hati.")
-    page.get_by_role("button", name="Simpan draf").click()
-    expect(page.get_by_text("Draf sudah disimpan.")).to_be_visible()
+    # One item at a time: open the first, change its text, save it.
+    page.locator("a.item-open").first.click()
+    page.locator("textarea").first.fill("Saya melayani masyarakat dengan sepenuh hati.")
+    page.get_by_role("button", name="Simpan butir ini").click()
+    expect(page.get_by_text("tersimpan.")).to_be_visible()
     page.get_by_role("button", name="Terbitkan versi ini").click()
     expect(page.get_by_text("Versi sudah diterbitkan")).to_be_visible()
     page.goto(live_server.url + "/admin/periods/new")
@@ -143,7 +144,7 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v2")
     page.get_by_label("Dibuka").fill("2027-01-05T08:00")
     page.get_by_label("Batas waktu").fill("2027-02-05T16:00")
-    page.get_by_label("Unit yang diikutkan").select_option(index=0)
+    page.locator("input[name=units]").first.check()  # the top of the tree: the whole city
     page.get_by_role("button", name="Buat sebagai draf").click()
     expect(page.get_by_text("Periode sudah dibuat sebagai draf.")).to_be_visible()
     page.get_by_role("button", name="Buka periode").click()

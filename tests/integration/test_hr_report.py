@@ -122,10 +122,12 @@ SHEETS = [
     "Ringkasan",
     "Nilai dasar",
     "Perubahan",
+    "Peta Panas",
     "Pegawai",
     "Perilaku",
     "Butir",
     "Grafik",
+    "Rencana Aksi",
     "Metodologi",
 ]
 

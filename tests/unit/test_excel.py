@@ -605,10 +605,12 @@ def test_sheet_list_is_one_ordered_structure(app_ctx):
         "summary",
         "values",
         "changes",
+        "heatmap",
         "people",
         "behaviours",
         "items",
         "charts",
+        "plans",
         "methodology",
     ]
     assert all(key in excel.SHEET_NAMES for key, _ in excel.RESULT_SHEETS)
