@@ -24,7 +24,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .excel import INDEX_FORMAT, new_sheet, print_setup
+from .excel import INDEX_FORMAT, _lines, new_sheet, print_setup
 from .scoring import WITHHELD_COMPLEMENT
 from .spreadsheet import text_cell
 
@@ -78,6 +78,11 @@ def _withheld(reason: str | None, min_group_size: int) -> str:
     return _("Withheld: fewer than %(n)d respondents", n=min_group_size)
 
 
+def _next_header_height(sheet, headings: list[str], widths: list[float]) -> None:
+    """Room for the wrapped header texts of the row appended next."""
+    sheet.next_height(max(_lines(h, w) for h, w in zip(headings, widths, strict=False)))
+
+
 def _widths(sheet, widths: Iterable[float]) -> None:
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -93,13 +98,20 @@ def write_heatmap(book: Workbook, heatmap, locale: str, *, name: str = HEATMAP_S
         return _write_heatmap(book, heatmap, name)
 
 
+def heatmap_header_row(heatmap) -> int:
+    """Title, "Bands:", one legend row per band (in its colour), a note, then the header."""
+    return 3 + len(heatmap.bands) + 1
+
+
 def _write_heatmap(book: Workbook, heatmap, name: str):
     sheet = new_sheet(book, name)
-    print_setup(sheet, heatmap.period.name, header_row=4, freeze="B")  # the header's row
+    header_row = heatmap_header_row(heatmap)
+    print_setup(sheet, heatmap.period.name, header_row=header_row, freeze="B")
     columns = heatmap.columns
     first = 4  # A unit, B code, C respondents, then the indices
     last = first + len(columns) - 1
-    _widths(sheet, [40, 14, 12, *([12] * len(columns)), 20])
+    widths = [40, 18, 12, *([13] * len(columns)), 20]
+    _widths(sheet, widths)
     title = _text(
         sheet,
         _(
@@ -110,23 +122,31 @@ def _write_heatmap(book: Workbook, heatmap, name: str):
     )
     title.font = Font(bold=True, size=14)
     sheet.append([title])
-    legend = [_text(sheet, _("Bands:"), bold=True)]
+    sheet.append([_text(sheet, _("Bands:"), bold=True)])
     for key in heatmap.bands:
-        legend.append(
-            _text(
-                sheet,
-                _(
-                    "%(short)s = %(label)s (from %(n)s)",
-                    short=key.short,
-                    label=key.label,
-                    n=f"{key.band.lower:g}",
-                ),
-                fill=BAND_FILLS[key.level],
-            )
+        sheet.append(
+            [
+                _text(
+                    sheet,
+                    _(
+                        "%(short)s = %(label)s (from %(n)s)",
+                        short=key.short,
+                        label=key.label,
+                        n=f"{key.band.lower:g}",
+                    ),
+                    fill=BAND_FILLS[key.level],
+                )
+            ]
         )
-    sheet.append(legend)
     sheet.append([_text(sheet, _("Each unit over its whole subtree; index 0 to 100."))])
-    header_row = 4
+    headings = [
+        _("Unit"),
+        _("Unit code"),
+        _("Submitted"),
+        *(f"{c.name} ({c.code})" if c.code != "overall" else c.name for c in columns),
+        _("Band"),
+    ]
+    _next_header_height(sheet, headings, widths)
     sheet.append(
         [
             _header(sheet, _("Unit")),
@@ -192,7 +212,8 @@ def write_plans(book: Workbook, report, locale: str, *, name: str = PLANS_SHEET)
 def _write_plans(book: Workbook, report, name: str):
     sheet = new_sheet(book, name)
     print_setup(sheet, report.period_name)
-    _widths(sheet, [36, 14, 16, 30, 16, 16, 12, 44])
+    widths = [36, 18, 14, 30, 18, 18, 12, 44]
+    _widths(sheet, widths)
     title = _text(
         sheet,
         _(
@@ -213,14 +234,17 @@ def _write_plans(book: Workbook, report, name: str):
     if not report.plans:
         sheet.append([_text(sheet, _("No action plan yet."))])
         return sheet
+    before = _("Before (%(period)s)", period=report.period_name)
+    after = _("After (%(period)s)", period=report.later_name or "–")
+    _next_header_height(sheet, [before, after], widths[4:6])
     sheet.append(
         [
             _header(sheet, _("Unit")),
             _header(sheet, _("Unit code")),
             _header(sheet, _("Status")),
             _header(sheet, _("Focus values")),
-            _header(sheet, _("Before (%(period)s)", period=report.period_name)),
-            _header(sheet, _("After (%(period)s)", period=report.later_name or "–")),
+            _header(sheet, before),
+            _header(sheet, after),
             _header(sheet, _("Change")),
             _header(sheet, _("Note")),
         ]

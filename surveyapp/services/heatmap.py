@@ -17,7 +17,7 @@ from .. import scoring
 from ..excel import ValueHeading
 from ..models import Period
 from . import privacy, results
-from .reports import Scope, value_headings
+from .reports import Scope, tree_order, value_headings
 
 OVERALL = results.OVERALL
 MODE_INDEX, MODE_DIFFERENCE = "index", "diff"
@@ -146,7 +146,8 @@ def heatmap(
     org_means = {code: _mean(total.values.get(code)) for code in codes}
     org_means[OVERALL] = _mean(total.overall)
     organisation = _row(total, codes, keys, {})
-    rows = [_row(r, codes, keys, org_means) for r in results.unit_results(period, scope.path)]
+    units = tree_order(results.unit_results(period, scope.path))  # as HR sees the tree
+    rows = [_row(r, codes, keys, org_means) for r in units]
     if sort not in sort_keys(version):
         sort = None
     if sort == "name":

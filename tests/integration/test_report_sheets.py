@@ -52,10 +52,11 @@ def test_heatmap_sheet_holds_the_snapshot_numbers(world, locale):
     scope = reports.scope_for(world.org.admin, world.period, None)
     data = heatmap.heatmap(world.period, scope, locale)
     sheet = _read(lambda book: report_sheets.write_heatmap(book, data, locale))["Peta Panas"]
-    headers = [c.value for c in sheet[4]]
+    head = report_sheets.heatmap_header_row(data)
+    headers = [c.value for c in sheet[head]]
     codes = results.rules_for(world.period.version).value_codes
     assert headers[3 : 3 + len(codes)] == [f"{c.name} ({c.code})" for c in data.columns[:-1]]
-    by_code = _rows_by_code(sheet, first=6)
+    by_code = _rows_by_code(sheet, first=head + 2)
     published = {u.code: u for u in results.published(world.period).units}
     for code, unit in published.items():
         row = by_code[code]
@@ -74,7 +75,7 @@ def test_heatmap_sheet_holds_the_snapshot_numbers(world, locale):
     assert protect in by_code["B-1"][3].value
     # The organisation row is first, numbers from the organisation's group.
     total = results.scope_result(world.period, None)
-    assert sheet["D5"].value == _same(total.values[codes[0]].mean)
+    assert sheet[f"D{head + 1}"].value == _same(total.values[codes[0]].mean)
 
 
 def test_heatmap_colours_are_conditional_by_band_and_skip_text(world):
@@ -82,26 +83,30 @@ def test_heatmap_colours_are_conditional_by_band_and_skip_text(world):
     data = heatmap.heatmap(world.period, scope, "id")
     sheet = _read(lambda book: report_sheets.write_heatmap(book, data, "id"))["Peta Panas"]
     (ranges,) = list(sheet.conditional_formatting)
-    last_row = 5 + len(data.rows)
-    assert str(ranges.sqref) == f"D5:K{last_row}"
+    first = report_sheets.heatmap_header_row(data) + 1
+    last_row = first + len(data.rows)
+    assert str(ranges.sqref) == f"D{first}:K{last_row}"
     rules = ranges.rules
     assert [r.formula[0] for r in rules] == [
-        "AND(ISNUMBER(D5),D5>=85)",
-        "AND(ISNUMBER(D5),D5>=70)",
-        "AND(ISNUMBER(D5),D5>=55)",
-        "AND(ISNUMBER(D5),D5>=0)",
+        f"AND(ISNUMBER(D{first}),D{first}>=85)",
+        f"AND(ISNUMBER(D{first}),D{first}>=70)",
+        f"AND(ISNUMBER(D{first}),D{first}>=55)",
+        f"AND(ISNUMBER(D{first}),D{first}>=0)",
     ]
     assert all(r.stopIfTrue for r in rules)
     fills = [r.dxf.fill.bgColor.rgb for r in rules]
     assert fills == list(report_sheets.BAND_FILLS)
     # The legend names every band with its range, in the colour of its cells.
-    legend = [c.value for c in sheet[2][1:5]]
+    legend = [sheet.cell(row, 1).value for row in range(3, 7)]
     assert legend == [
         "SB = Sangat Baik (mulai 85)",
         "B = Baik (mulai 70)",
         "C = Cukup (mulai 55)",
         "PP = Perlu Pengembangan (mulai 0)",
     ]
+    assert [sheet.cell(row, 1).fill.start_color.rgb for row in range(3, 7)] == list(
+        report_sheets.BAND_FILLS
+    )
 
 
 def test_plans_sheet_before_and_after_equal_the_pure_scoring(world, build, session):
