@@ -21,6 +21,7 @@ from .questionnaire import (
     Questionnaire,
     QuestionnaireVersion,
 )
+from .reminder import Reminder, ReminderRun, UnitTarget
 from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, ResponseScore
 from .types import utcnow
 
@@ -53,10 +54,13 @@ __all__ = [
     "PeriodUnit",
     "Questionnaire",
     "QuestionnaireVersion",
+    "Reminder",
+    "ReminderRun",
     "Response",
     "ResponseScore",
     "ResultSnapshot",
     "RosterEntry",
     "Unit",
+    "UnitTarget",
     "utcnow",
 ]
