@@ -15,7 +15,7 @@ from ..access import hr_required
 from ..db_sqlite import writes
 from ..i18n import current_locale
 from ..parsing import id_arg, page_arg
-from ..services import jobs, reports
+from ..services import jobs, reports, targets
 from . import bp
 
 
@@ -54,11 +54,14 @@ def home():
     sort = request.args.get("sort")
     sort = sort if sort in reports.SORT_KEYS else None
     descending = request.args.get("dir") == "desc"
-    rows, totals, scope = [], None, None
+    rows, totals, scope, board, curve = [], None, None, None, None
     if period is not None:
         scope = reports.scope_for(user, period, None)
-        rows = reports.participation_rows(period, scope, sort, descending)
+        tree = reports.participation_rows(period, scope)
+        rows = reports.sorted_rows(tree, sort, descending)
         totals = reports.participation_totals(period, scope)
+        board = targets.dashboard(period, scope.path, tree)
+        curve = _curve(board)
     return render_template(
         "hr/home.html",
         periods=periods,
@@ -68,6 +71,21 @@ def home():
         scope=scope,
         sort=sort,
         descending=descending,
+        board=board,
+        curve=curve,
+    )
+
+
+def _curve(board):
+    if board.total is None:
+        return None
+    projection = board.total.projection
+    return charts.participation_curve(
+        board.curve,
+        board.total.unit.eligible,
+        (board.deadline - board.opened_on).days,
+        board.total.target.rate,
+        projection.rate_at_deadline if projection else None,
     )
 
 

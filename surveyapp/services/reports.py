@@ -147,9 +147,14 @@ def participation_rows(
     period: Period, scope: Scope, sort: str | None = None, descending: bool = False
 ) -> list[UnitParticipation]:
     """The unit tree in tree order, or flat and sorted by one column."""
-    rows = participation(period, scope.path)
+    return sorted_rows(participation(period, scope.path), sort, descending)
+
+
+def sorted_rows(
+    rows: list[UnitParticipation], sort: str | None, descending: bool = False
+) -> list[UnitParticipation]:
     if sort in SORT_KEYS:
-        rows = sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+        return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
     return rows
 
 
