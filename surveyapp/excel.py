@@ -743,6 +743,7 @@ class NonRespondentLine:
     unit: str
     jabatan: str
     status: str  # STATUS_DRAFT / STATUS_NOT_STARTED
+    employee_id: int | None = None  # the page's tick boxes (reminders); not in the workbook
 
 
 def write_non_respondents(

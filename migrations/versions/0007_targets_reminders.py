@@ -69,7 +69,7 @@ def upgrade():
         sa.CheckConstraint("slot >= 1", name=op.f("ck_reminders_slot_positive")),
         sa.CheckConstraint(
             "email_state IS NULL OR email_state IN "
-            "('pending', 'sending', 'sent', 'failed', 'gave_up')",
+            "('pending', 'sending', 'sent', 'failed', 'gave_up', 'cancelled')",
             name=op.f("ck_reminders_email_state_known"),
         ),
         sa.ForeignKeyConstraint(

@@ -16,7 +16,15 @@ EMAIL_SENDING = "sending"
 EMAIL_SENT = "sent"
 EMAIL_FAILED = "failed"  # retried later, a bounded number of times
 EMAIL_GAVE_UP = "gave_up"  # failed too often: never sent
-EMAIL_STATES = (EMAIL_PENDING, EMAIL_SENDING, EMAIL_SENT, EMAIL_FAILED, EMAIL_GAVE_UP)
+EMAIL_CANCELLED = "cancelled"  # the person submitted before it went out
+EMAIL_STATES = (
+    EMAIL_PENDING,
+    EMAIL_SENDING,
+    EMAIL_SENT,
+    EMAIL_FAILED,
+    EMAIL_GAVE_UP,
+    EMAIL_CANCELLED,
+)
 
 
 class UnitTarget(db.Model):
@@ -50,7 +58,7 @@ class Reminder(db.Model):
         sa.CheckConstraint("slot >= 1", name="slot_positive"),
         sa.CheckConstraint(
             "email_state IS NULL OR email_state IN "
-            "('pending', 'sending', 'sent', 'failed', 'gave_up')",
+            "('pending', 'sending', 'sent', 'failed', 'gave_up', 'cancelled')",
             name="email_state_known",
         ),
         sa.Index("ix_reminders_period_employee", "period_id", "employee_id", "created_at"),

@@ -17,7 +17,7 @@ from .. import excel
 from ..extensions import db
 from ..models import Employee, Job, Period, Unit, utcnow
 from ..xlsx_reader import SpreadsheetRejected
-from . import imports, org, periods, reports, results
+from . import imports, org, periods, reminders, reports, results
 from .jobs import JobContext, JobFailed, Kind, Output, message_id
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
@@ -160,6 +160,24 @@ def close_period(ctx: JobContext, period_id: int) -> Output:
     return Output(summary={"period_id": period.id, "responses": whole.submitted})
 
 
+def send_reminders(ctx: JobContext, period_id: int, batch: str) -> Output:
+    """Send the e-mails of one batch of claimed reminders (services/reminders.deliver): one
+    message at a time, each committed, so the bar shows real progress and a crash loses or
+    repeats nothing."""
+    ids = reminders.batch_ids(batch)
+    ctx.progress(0, len(ids), force=True)
+    done = reminders.deliver(ids, progress=ctx.progress)
+    ctx.progress(len(ids), len(ids), force=True)
+    return Output(
+        summary={
+            "period_id": period_id,
+            "sent": done.sent,
+            "failed": done.failed,
+            "cancelled": done.cancelled,
+        }
+    )
+
+
 def job_subjects(jobs: Sequence[Job]) -> dict[str, list[str]]:
     """What each job covers, by job id: the unit code and the period code, so that two exports
     of the same kind are told apart ("Workbook (Excel) · DISKOMINFO · 2026-S2"). The unit is
@@ -202,4 +220,5 @@ KINDS: dict[str, Kind] = {
     "import_preview": Kind(import_preview, read_only=True, may_open=_admin_only),
     "import_roster": Kind(import_roster, read_only=False, may_open=_admin_only),
     "close_period": Kind(close_period, read_only=False, may_open=_admin_only),
+    "send_reminders": Kind(send_reminders, read_only=False),
 }

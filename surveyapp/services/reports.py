@@ -192,9 +192,9 @@ class _LineBundle(sa.orm.Bundle):
 
     def create_row_processor(self, query, procs, labels):
         def line(row) -> NonRespondentLine:
-            nip, name, unit, jabatan, state = (proc(row) for proc in procs)
+            nip, name, unit, jabatan, state, employee_id = (proc(row) for proc in procs)
             status = STATUS_NOT_STARTED if state is None else STATUS_DRAFT
-            return NonRespondentLine(nip, name, unit, jabatan, status)
+            return NonRespondentLine(nip, name, unit, jabatan, status, employee_id)
 
         return line
 
@@ -203,7 +203,13 @@ def _non_respondents_query(period: Period, scope: Scope) -> sa.Select:
     """Everyone in the scope without a submitted response, in the order of both lists."""
     query, unit = _roster_query(period, scope)
     columns = _LineBundle(
-        "line", Employee.nip, Employee.name, unit.name, Employee.jabatan, Response.state
+        "line",
+        Employee.nip,
+        Employee.name,
+        unit.name,
+        Employee.jabatan,
+        Response.state,
+        Employee.id,
     )
     return (
         query.with_only_columns(columns)
