@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-import phonenumbers
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -65,28 +64,6 @@ MODES = (MODE_UNIT, MODE_BELOW_TARGET, MODE_PICKED)
 
 class NotInScope(LookupError):
     """A picked person is not a non-respondent of the scope: the view answers 404."""
-
-
-# --- phone numbers -----------------------------------------------------------------------------
-
-
-def normalise_phone(raw) -> str | None:
-    """An Indonesian mobile number as typed ("0812-3456-7890", "+62 812 3456 7890",
-    "6281234567890") in E.164 ("+6281234567890"); None when empty. ValueError when it is
-    not a valid mobile number."""
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None
-    if text.isdigit() and text.startswith("62"):
-        text = "+" + text
-    try:
-        number = phonenumbers.parse(text, "ID")
-    except phonenumbers.NumberParseException:
-        raise ValueError(text) from None
-    kinds = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in kinds:
-        raise ValueError(text)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- the message -------------------------------------------------------------------------------
