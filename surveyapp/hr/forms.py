@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 
 from ..forms import BaseForm
@@ -17,9 +17,9 @@ class RemindForm(BaseForm):
     mode = SelectField(
         _l("Whom"),
         choices=[
-            (MODE_PICKED, _l("The people ticked below")),
-            (MODE_UNIT, _l("Everyone in this unit who has not submitted")),
-            (MODE_BELOW_TARGET, _l("Everyone in the units below their target")),
+            SelectChoice(MODE_PICKED, _l("The people ticked below")),
+            SelectChoice(MODE_UNIT, _l("Everyone in this unit who has not submitted")),
+            SelectChoice(MODE_BELOW_TARGET, _l("Everyone in the units below their target")),
         ],
         validators=[InputRequired()],
     )

@@ -393,6 +393,9 @@ def deliver(reminder_ids: list[int], *, now: datetime | None = None, progress=No
                 outcome.failed += 1
                 if connect_error is None and isinstance(exc, smtplib.SMTPServerDisconnected):
                     connect_error = error  # the connection is gone: fail the rest quickly
+            except Exception as exc:  # noqa: BLE001  (unknown: whether it went out is unknown)
+                _finish(reminder, EMAIL_GAVE_UP, now, f"{type(exc).__name__}: {exc}")
+                outcome.failed += 1
             else:
                 _finish(reminder, EMAIL_SENT, now)
                 outcome.sent += 1

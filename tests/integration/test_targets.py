@@ -123,9 +123,7 @@ def test_admin_sets_the_target_in_indonesian_number_format(admin_client, period,
         150,
         "7,3,1",
     )
-    entry = session.scalars(
-        sa.select(AuditLog).where(AuditLog.action == "period_target_set")
-    ).one()
+    entry = session.scalars(sa.select(AuditLog).where(AuditLog.action == "period_target_set")).one()
     assert entry.before["target_percent"] == 80.0 and entry.after["target_percent"] == 82.5
     page = admin_client.get(f"/admin/periods/{period.id}").get_data(as_text=True)
     assert 'value="82,5"' in page and "82,5%" in page
@@ -153,8 +151,14 @@ def test_bad_targets_are_refused_and_change_nothing(admin_client, period, sessio
     assert "flash-error" in page
     session.expire_all()
     stored = session.get(Period, period.id)
-    assert (stored.target_percent, stored.min_respondents, stored.reminder_days) == (80.0, None, None)
-    assert not session.scalars(sa.select(AuditLog).where(AuditLog.action == "period_target_set")).all()
+    assert (stored.target_percent, stored.min_respondents, stored.reminder_days) == (
+        80.0,
+        None,
+        None,
+    )
+    assert not session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "period_target_set")
+    ).all()
 
 
 def test_100_percent_is_a_target(admin_client, period, session):
