@@ -463,3 +463,31 @@ def test_import_normalises_mobile_numbers_and_reports_bad_ones_per_row(org, sess
     )
     assert [(e.row, e.column) for e in bad.errors] == [(2, "G"), (3, "G"), (4, "G")]
     assert all("nomor HP" in e.message for e in bad.errors)
+
+
+# --- the demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_reminder_history(runner, session):
+    from surveyapp.models import Period, Response, UnitTarget
+
+    result = runner.invoke(args=["seed-demo", "--employees", "60", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    period = session.scalar(sa.select(Period).where(Period.code == "2026-S2"))
+    rows = session.scalars(sa.select(Reminder).where(Reminder.period_id == period.id)).all()
+    assert rows and {r.email_state for r in rows} == {"sent"}
+    assert len({r.created_at.date() for r in rows}) == 2  # two rounds
+    submitted = set(
+        session.scalars(
+            sa.select(Response.employee_id).where(
+                Response.period_id == period.id, Response.state == "submitted"
+            )
+        )
+    )
+    assert not {r.employee_id for r in rows} & submitted
+    assert period.reminder_days == "7,3,1"
+    assert session.scalar(sa.select(sa.func.count()).select_from(UnitTarget)) == 1
+    sent = session.scalar(
+        sa.select(sa.func.count(AuditLog.id)).where(AuditLog.action == "reminder_sent")
+    )
+    assert sent == len(rows)
