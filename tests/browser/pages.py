@@ -1,7 +1,8 @@
 """Every page a role sees, for the accessibility, chart and screenshot checks.
 
-Paths may name `{closed}` (the closed demo period's id), `{unit}` (the demo HR's Dinas) and
-`{version}` (the first questionnaire version); `resolve` fills them in from the live server.
+Paths may name `{closed}` (the closed demo period's id), `{open}` (the open one's), `{unit}`
+(the demo HR's Dinas) and `{version}` (the first questionnaire version); `resolve` fills them
+in from the live server.
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ PAGES: list[tuple[str, str, str]] = [
     ("hr", "hr-home", "/hr/"),
     ("hr", "hr-unit", "/hr/periods/{closed}/units/{unit}"),
     ("hr", "hr-non-respondents", "/hr/periods/{closed}/non-respondents"),
+    ("hr", "hr-remind", "/hr/periods/{open}/non-respondents?unit={unit}"),
+    ("hr", "hr-print", "/hr/periods/{open}/units/{unit}/print"),
     ("admin", "admin-home", "/admin/"),
     ("admin", "admin-employees", "/admin/employees"),
     ("admin", "admin-units", "/admin/units"),
     ("admin", "admin-periods", "/admin/periods/new"),
     ("admin", "admin-period", "/admin/periods/{closed}"),
+    ("admin", "admin-period-open", "/admin/periods/{open}"),
+    ("admin", "outbox", "/admin/outbox"),
     ("admin", "admin-questions", "/admin/questions"),
     ("admin", "admin-version", "/admin/questions/{version}"),
     ("admin", "audit", "/admin/audit"),
@@ -49,9 +54,10 @@ import json
 import sqlalchemy as sa
 from surveyapp.models import Employee, Period, QuestionnaireVersion
 closed = db.session.scalar(sa.select(Period.id).where(Period.code == "{CLOSED}"))
+open_ = db.session.scalar(sa.select(Period.id).where(Period.code == "{OPEN}"))
 hr = db.session.scalar(sa.select(Employee).where(Employee.nip == "{server.accounts["hr"][0]}"))
 version = db.session.scalar(sa.select(sa.func.min(QuestionnaireVersion.id)))
-print(json.dumps({{"closed": closed, "unit": hr.hr_unit_id, "version": version}}))
+print(json.dumps({{"closed": closed, "open": open_, "unit": hr.hr_unit_id, "version": version}}))
 """
         )
     )
