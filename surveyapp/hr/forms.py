@@ -17,7 +17,7 @@ class RemindForm(BaseForm):
     mode = SelectField(
         _l("Whom"),
         choices=[
-            SelectChoice(MODE_PICKED, _l("The people ticked below")),
+            SelectChoice(MODE_PICKED, _l("The people ticked above")),
             SelectChoice(MODE_UNIT, _l("Everyone in this unit who has not submitted")),
             SelectChoice(MODE_BELOW_TARGET, _l("Everyone in the units below their target")),
         ],

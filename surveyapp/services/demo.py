@@ -286,6 +286,7 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
         hide_individuals=True,
     )
     periods.open_period(past)
+    past.opened_at = past.opens_at
     _fill(
         past,
         items,
@@ -312,6 +313,7 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
     )
     current.reminder_days = "7,3,1"
     periods.open_period(current)
+    current.opened_at = current.opens_at  # opened on time, ten days ago
     _fill(
         current,
         items,

@@ -249,7 +249,8 @@ def dashboard(
     the scope's participation rows when the caller has them already (one query fewer)."""
     now = now or utcnow()
     today = _local_date(now)
-    opened_on = _local_date(period.opened_at or period.opens_at)
+    # Answers are taken from the later of the two: the date it opens and the admin's opening.
+    opened_on = _local_date(max(period.opens_at, period.opened_at or period.opens_at))
     deadline = _local_date(period.closes_at)
     is_open = period.state != PERIOD_CLOSED
     units = participation(period, scope_path) if units is None else units

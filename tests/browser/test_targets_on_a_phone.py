@@ -83,6 +83,11 @@ def test_screenshots(browser, live_server):
                 for _r, name, path in [s for s in shots if s[0] == role]:
                     page.goto(live_server.url + path)
                     page.screenshot(path=str(folder / f"{name}-{lang}-{width}.png"), full_page=True)
+                    # The new parts alone, at a size one can look at.
+                    for part in ("section.targets", "fieldset.remind"):
+                        if page.locator(part).count():
+                            shot = folder / f"{name}-{part.split('.')[1]}-{lang}-{width}.png"
+                            page.locator(part).screenshot(path=str(shot))
             choose_language(page, live_server, "id")
             context.close()
     assert (folder / "hr-home-id-360.png").exists()

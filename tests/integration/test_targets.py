@@ -21,7 +21,7 @@ def period(build, org, session):
     """Open for 7 days, 7 days to go; in Dinas A (3 people) one submitted two days ago."""
     period = build.period([org.root], days_left=7)
     now = utcnow()
-    period.opened_at = now - timedelta(days=7)
+    period.opens_at = period.opened_at = now - timedelta(days=7)
     response = build.response(period, org.employee)
     response.submitted_at = now - timedelta(days=2)
     build.response(period, org.other)  # Dinas B, submitted today
