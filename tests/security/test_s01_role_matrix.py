@@ -38,6 +38,10 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "hr.non_respondents_xlsx": {"POST": "hr"},
     "hr.unit_results": {"GET": "hr"},
     "hr.report_xlsx": {"POST": "hr"},
+    "hr.remind": {"POST": "hr"},
+    "hr.printable": {"GET": "hr"},
+    # A batch of reminders that does not exist (or lies outside the scope) is 404.
+    "hr.whatsapp": {"GET": {"anonymous": 302, "employee": 403, "hr": 404, "admin": 404}},
     # Jobs: anyone logged in has a list; someone else's job is 404 (tests/integration/test_jobs).
     "jobs.mine": {"GET": "user"},
     "jobs.show": {"GET": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}},
@@ -58,6 +62,10 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.period_extend": {"POST": "admin"},
     "admin.period_add_joiner": {"POST": "admin"},
     "admin.period_reopen": {"POST": "admin"},
+    "admin.period_target": {"POST": "admin"},
+    "admin.period_unit_target": {"POST": "admin"},
+    "admin.outbox": {"GET": "admin"},
+    "admin.outbox_message": {"GET": {"anonymous": 302, "employee": 403, "hr": 403, "admin": 404}},
     "admin.imports_upload": {"GET": "admin", "POST": "admin"},
     "admin.imports_commit": {"POST": "admin"},
     "admin.audit_log": {"GET": "admin"},
@@ -95,6 +103,8 @@ ARGUMENTS = {
     "job_id": lambda w: w["job"].id,
     "token": lambda w: "no-such-upload",
     "item_id": lambda w: w["period"].version.items[0].id,
+    "batch": lambda w: "no-such-batch",
+    "name": lambda w: "no-such-message.eml",
 }
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry
