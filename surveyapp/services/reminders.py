@@ -177,9 +177,9 @@ def claim(
     docstring); people with neither an e-mail address nor (for WhatsApp) a mobile number
     are left out. One INSERT ... SELECT whatever the number of people. Flushes, the caller
     commits."""
-    if period.state != PERIOD_OPEN:
-        return Claimed("", 0, 0, 0, 0)
     now = now or utcnow()
+    if period.state != PERIOD_OPEN or now >= period.closes_at:
+        return Claimed("", 0, 0, 0, 0)  # answers are no longer taken: nothing to ask for
     config = current_app.config
     batch = secrets.token_hex(16)
     ids = people.with_only_columns(RosterEntry.employee_id).subquery()

@@ -124,6 +124,7 @@ def test_one_reminder_per_48_hours_exactly_at_and_one_minute_before(period, org,
 
 def test_five_reminders_per_period_the_sixth_is_refused(period, org, session):
     t0 = utcnow()
+    period.closes_at = t0 + timedelta(days=30)  # the sixth try is well before the deadline
     got = [
         _claim(
             period,
@@ -148,6 +149,12 @@ def test_both_caps_are_settings(app, period, org, session, monkeypatch):
         for m in (0, 59, 60, 120)
     ]
     assert got == [1, 0, 1, 0]
+
+
+def test_nothing_is_claimed_once_the_deadline_has_passed(period, org, session):
+    after = period.closes_at
+    assert _claim(period, None, now=after).claimed == 0
+    assert _claim(period, None, now=after - timedelta(seconds=1)).claimed == 3
 
 
 def test_never_to_someone_who_has_submitted(period, org, session):
