@@ -50,7 +50,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (tables must be known to the metadata)
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
+    mail.init_app(app)  # Flask-Mail's Message reads it; the connection is services/mailer's
     limiter.init_app(app)
     login_manager.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -108,3 +108,73 @@ def index_bars(
     axis_y = top + len(rows) * ROW + AXIS_GAP
     ticks = [(t, _x(t)) for t in (0, 25, 50, 75, 100)]
     return BarChart(axis_y + 22, PLOT, BAR_H, COMPARE_H, axis_y, bars, ticks, bands)
+
+
+# --- the participation curve of the HR dashboard -----------------------------------------------
+CURVE_TOP, CURVE_AXIS = 22, 162  # px: the 100 % line and the 0 % axis
+CURVE_HEIGHT = 200  # px: the date labels sit below the axis
+
+
+@dataclass(frozen=True)
+class Segment:
+    x1: float  # % of the width
+    y1: float  # px
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Cumulative participation per day from opening to the deadline: the days so far as a
+    solid line, the projection at the current pace as a dashed one to the deadline, the
+    target as a dashed level. Across in % of the width, down in CSS pixels (like BarChart)."""
+
+    height: int
+    axis_y: float
+    grid: list[tuple[int, float]]  # (percent, y)
+    target_y: float | None
+    segments: list[Segment]
+    projection: Segment | None
+    today_x: float
+    first_label_y: float
+
+
+def _curve_y(rate: float) -> float:
+    rate = max(0.0, min(rate, 1.0))
+    return CURVE_AXIS - rate * (CURVE_AXIS - CURVE_TOP)
+
+
+def participation_curve(
+    cumulative: Sequence[tuple[object, int]],
+    eligible: int,
+    total_days: int,
+    target_rate: float | None = None,
+    projected_rate: float | None = None,
+) -> Curve | None:
+    """`cumulative` holds (day, submissions so far) from the opening day on; `total_days` is
+    the number of days from the opening day to the deadline's day (0 when both are one day)."""
+    if eligible <= 0 or not cumulative:
+        return None
+    span = max(total_days, 1)
+
+    def x(i: int) -> float:
+        return 100.0 * min(i, span) / span
+
+    points = [(x(i), _curve_y(n / eligible)) for i, (_day, n) in enumerate(cumulative)]
+    if len(points) == 1:  # one day: a short flat stroke so that it shows
+        points.append((min(points[0][0] + 1.0, 100.0), points[0][1]))
+    segments = [Segment(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False)]
+    last_x, last_y = points[-1]
+    projection = None
+    if projected_rate is not None and last_x < 100.0:
+        projection = Segment(last_x, last_y, 100.0, _curve_y(projected_rate))
+    return Curve(
+        height=CURVE_HEIGHT,
+        axis_y=CURVE_AXIS,
+        grid=[(p, _curve_y(p / 100)) for p in (0, 50, 100)],
+        target_y=None if target_rate is None else _curve_y(target_rate),
+        segments=segments,
+        projection=projection,
+        today_x=last_x,
+        first_label_y=CURVE_AXIS + 18,
+    )

@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
         import_units,
         import_employees,
         results_group,
+        reminders_group,
     ):
         app.cli.add_command(command)
 
@@ -213,6 +214,26 @@ def results_verify(period_code: str) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"verified {period.code}: the snapshot agrees with the answers")
+
+
+@click.group("reminders")
+def reminders_group() -> None:
+    """Automatic reminders (docs/design.md, "Participation targets and reminders")."""
+
+
+@reminders_group.command("send-due")
+@with_appcontext
+def reminders_send_due() -> None:
+    """Send the reminders that periods' schedules make due, and retry failed e-mails. Safe to
+    run every few minutes from cron or a systemd timer: a second run sends nothing twice."""
+    from .services import reminders
+
+    run = reminders.send_due()
+    done = run.delivery
+    click.echo(
+        f"periods {run.periods} claimed {run.claimed} sent {done.sent} failed {done.failed} "
+        f"cancelled {done.cancelled}"
+    )
 
 
 @click.command("worker")

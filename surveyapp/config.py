@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .files import open_private
 
@@ -32,6 +33,34 @@ def instance_secret_key(instance_path: Path) -> str:
         with open_private(key_file, "w", exclusive=True) as fh:
             fh.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()
+
+
+class MailUrlError(ValueError):
+    pass
+
+
+MAIL_SCHEMES = {"smtp": (False, False), "smtp+starttls": (True, False), "smtps": (False, True)}
+MAIL_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+def parse_mail_url(url: str) -> dict:
+    """smtp://user:pass@host:port (plain), smtp+starttls://... (STARTTLS) or smtps://...
+    (TLS from the start) as Flask-Mail's settings; user and password may be %-encoded."""
+    parts = urlsplit(url)
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        raise MailUrlError(
+            "SURVEYAPP_MAIL_URL must look like smtp://user:pass@host:25, "
+            "smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465"
+        )
+    use_tls, use_ssl = MAIL_SCHEMES[parts.scheme]
+    return {
+        "MAIL_SERVER": parts.hostname,
+        "MAIL_PORT": parts.port or MAIL_PORTS[parts.scheme],
+        "MAIL_USERNAME": unquote(parts.username) if parts.username else None,
+        "MAIL_PASSWORD": unquote(parts.password) if parts.password else None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+    }
 
 
 class Config:
@@ -91,6 +120,18 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
+    # E-mail (services/mailer.py): SURVEYAPP_MAIL_URL sets the MAIL_* settings of Flask-Mail;
+    # without it every message is written to instance/outbox/ and shown to admins.
+    MAIL_SERVER: str | None = None
+    MAIL_DEFAULT_SENDER = "surveyapp <noreply@localhost>"
+    MAIL_OUTBOX_DIR: str | None = None
+    # The address people use to reach the app: the link in a reminder.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Reminders (services/reminders.py, docs/design.md "Participation targets and reminders").
+    REMINDER_MIN_HOURS = 48  # at most one reminder per person in this many hours
+    REMINDER_MAX_PER_PERIOD = 5
+    REMINDER_MAX_ATTEMPTS = 3  # an e-mail the server refused is tried this often, then given up
+    REMINDER_RETRY_MINUTES = 15  # the first retry; each further waits twice as long
 
     @classmethod
     def from_env(cls, instance_path: Path) -> dict:
@@ -117,6 +158,20 @@ class Config:
         cfg["LOGIN_ADDRESS_LIMIT"] = env.get(
             "SURVEYAPP_LOGIN_ADDRESS_LIMIT", cfg["LOGIN_ADDRESS_LIMIT"]
         )
+        mail_url = env.get("SURVEYAPP_MAIL_URL", "").strip()
+        if mail_url:
+            try:
+                cfg.update(parse_mail_url(mail_url))
+            except MailUrlError as exc:
+                raise ConfigError(str(exc)) from None
+        cfg["MAIL_DEFAULT_SENDER"] = env.get("SURVEYAPP_MAIL_FROM", cfg["MAIL_DEFAULT_SENDER"])
+        cfg["PUBLIC_URL"] = env.get("SURVEYAPP_PUBLIC_URL", cfg["PUBLIC_URL"]).rstrip("/")
+        for name in ("REMINDER_MIN_HOURS", "REMINDER_MAX_PER_PERIOD"):
+            raw = env.get(f"SURVEYAPP_{name}", "").strip()
+            if raw:
+                if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+                    raise ConfigError(f"SURVEYAPP_{name} must be a whole number from 1.")
+                cfg[name] = int(raw)
         raw_proxies = env.get("SURVEYAPP_TRUSTED_PROXIES", "").strip()
         if raw_proxies:
             if not raw_proxies.isdigit():

@@ -1515,6 +1515,7 @@ class NonRespondentLine:
     jabatan: str
     status: str  # STATUS_DRAFT / STATUS_NOT_STARTED
     unit_code: str = ""
+    employee_id: int | None = None  # the page's tick boxes (reminders); not in the workbook
 
 
 def write_non_respondents(

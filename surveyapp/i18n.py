@@ -83,6 +83,13 @@ def format_date(value: datetime | None) -> str:
     return flask_babel.format_date(value, "d MMMM y")
 
 
+def format_day(value) -> str:
+    """17 Desember / 17 December: a day this year, as a sentence names it."""
+    if value is None:
+        return ""
+    return flask_babel.format_date(value, "d MMMM")
+
+
 def format_number(value: float | None, decimals: int = 2) -> str:
     """85,42 in Indonesian, 85.42 in English; rounding happens only here, for display."""
     if value is None:
@@ -137,6 +144,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         datetime=format_datetime,
         date=format_date,
+        day=format_day,
         number=format_number,
         plain=format_plain,
         percent=format_percent,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from .models import JENIS, Employee, Unit
@@ -34,6 +35,7 @@ MSG_REQUIRED = _l("This field is required.")
 MSG_TOO_LONG = _l("At most %(n)d characters.")
 MSG_CONTROL = _l("Control characters are not allowed.")
 MSG_EMAIL = _l("This is not an e-mail address.")
+MSG_PHONE = _l("This is not an Indonesian mobile number, such as 0812-3456-7890.")
 MSG_JENIS = _l("Jenis must be PNS or PPPK.")
 MSG_CODE_SPACE = _l("A unit code has no spaces.")
 
@@ -195,6 +197,34 @@ def email(value: Any) -> str | None:
     if match is None or len(match["local"]) > EMAIL_LOCAL_MAX:
         raise Invalid(MSG_EMAIL)
     return f"{match['local']}@{match['domain'].lower()}"
+
+
+def phone(value: Any) -> str | None:
+    """None when empty; otherwise an Indonesian mobile number ("0812-3456-7890",
+    "+62 812 3456 7890", "6281234567890", or a number cell that lost its leading 0) in
+    E.164, "+6281234567890", as WhatsApp links need it."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and text.startswith("62"):
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException:
+        raise Invalid(MSG_PHONE) from None
+    mobile = (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    if (
+        number.country_code != 62
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in mobile
+    ):
+        raise Invalid(MSG_PHONE)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def unit_code(value: Any) -> str:

@@ -24,17 +24,26 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    Optional,
     Regexp,
     StopValidation,
     ValidationError,
 )
 from wtforms.widgets import DateInput
 
-from .. import validation
+from .. import pace, validation
 from ..forms import BaseForm, SubForm
 from ..i18n import format_plain
 from ..models import JENIS, Employee, Unit
-from ..parsing import MAX_ID, ascii_int, ascii_moment, date_message, form_id, local_decimal
+from ..parsing import (
+    MAX_ID,
+    ascii_decimal,
+    ascii_int,
+    ascii_moment,
+    date_message,
+    form_id,
+    local_decimal,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -51,7 +60,57 @@ class LocalDateTimeField(DateTimeLocalField):
             raise ValueError(date_message())
 
 
-class PeriodForm(BaseForm):
+class PercentField(StringField):
+    """A percentage as people type it: "80", "82,5" (Indonesian) or "82.5", with or without
+    "%"; read by parsing.ascii_decimal after the decimal comma, between 0 (excluded) and 100."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().removesuffix("%").strip().replace(",", ".")
+        self.data = ascii_decimal(text)
+        if self.data is None or not 0 < self.data <= 100:
+            self.data = None
+            raise ValueError(str(MSG_PERCENT))
+
+
+class WholeNumberField(StringField):
+    """A whole number in ASCII digits (parsing.ascii_int, S37: int() takes "٣"); empty is None."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        self.data = ascii_int(valuelist[0], 1, 10_000_000)
+        if self.data is None:
+            raise ValueError(str(MSG_WHOLE))
+
+
+MSG_WHOLE = _l("Enter a whole number from 1, written with the digits 0-9.")
+MSG_PERCENT = _l("Enter a percentage above 0 and at most 100, such as 80 or 82,5.")
+MSG_SCHEDULE = _l("Enter days before the deadline separated by commas, such as 7,3,1 (at most 60).")
+
+
+def schedule_rule(form, field) -> None:
+    if pace.parse_schedule(field.data) is None:
+        raise ValidationError(str(MSG_SCHEDULE))
+
+
+class TargetFields:
+    """The participation target and reminder schedule, on the new-period form and on the
+    period's page."""
+
+    target_percent = PercentField(_l("Participation target (%)"), default=80)
+    min_respondents = WholeNumberField(_l("Minimum number of respondents (optional)"))
+    reminder_days = StringField(
+        _l("Automatic reminders, days before the deadline (optional)"),
+        validators=[Optional(), Length(max=40), schedule_rule],
+        description=_l("For example 7,3,1. Leave empty for no automatic reminders."),
+    )
+
+
+class PeriodForm(BaseForm, TargetFields):
     code = StringField(
         _l("Code"),
         validators=[
@@ -68,6 +127,18 @@ class PeriodForm(BaseForm):
     )
     units = SelectMultipleField(_l("Units in scope"), coerce=form_id, validators=[DataRequired()])
     hide_individuals = BooleanField(_l("Hide individual results from HR"), default=True)
+
+
+class TargetForm(BaseForm, TargetFields):
+    target_percent = PercentField(_l("Participation target (%)"), validators=[InputRequired()])
+
+
+class UnitTargetForm(BaseForm):
+    unit = SelectField(_l("Unit"), coerce=form_id)
+    target_percent = PercentField(
+        _l("Target for this unit and the units below it (%)"),
+        description=_l("Leave empty to remove the unit's own target."),
+    )
 
 
 class ExtendForm(BaseForm):

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from .. import pace
 from ..access import admin_required
 from ..db_sqlite import writes
 from ..extensions import db
@@ -18,9 +19,19 @@ from ..models import (
     QuestionnaireVersion,
     Unit,
 )
-from ..services import accounts, jobs, periods
+from ..services import accounts, jobs, periods, results, targets
 from . import bp
-from .forms import ExtendForm, ImportJoinForm, NipForm, NipListForm, PeriodForm
+from .forms import (
+    MSG_PERCENT,
+    MSG_SCHEDULE,
+    ExtendForm,
+    ImportJoinForm,
+    NipForm,
+    NipListForm,
+    PeriodForm,
+    TargetForm,
+    UnitTargetForm,
+)
 
 # Why a line of a pasted list of late joiners is refused (periods.add_late_joiners).
 LIST_PROBLEMS = {
@@ -46,10 +57,17 @@ PERIOD_ERRORS = {
     "unknown_import": _l("Choose one of the imports listed."),
     "not_submitted": _l("This response has not been submitted."),
     "code_taken": _l("This code is already used by another period."),
+    "percent_range": MSG_PERCENT,
+    "schedule": MSG_SCHEDULE,
+    "closed": _l("The period is closed; its target can no longer change."),
+    "unit_outside_period": _l("This unit is not part of the period."),
     "version_not_published": _l(
         "Only a published questionnaire version can be used by a period. Publish it first."
     ),
 }
+
+
+DEFAULT_TARGET = 80.0  # percent, as the column's default
 
 
 def _admin():
@@ -80,6 +98,9 @@ def period_new():
                 closes_at=to_utc(form.closes_at.data),
                 scope_units=[db.session.get(Unit, uid) for uid in form.units.data],
                 hide_individuals=form.hide_individuals.data,
+                target_percent=form.target_percent.data or DEFAULT_TARGET,
+                min_respondents=form.min_respondents.data,
+                reminder_days=",".join(map(str, pace.parse_schedule(form.reminder_days.data))),
                 actor=_admin(),
             )
         except periods.PeriodError as error:
@@ -138,11 +159,22 @@ def _detail_page(period: Period, joiner: NipListForm | None = None, problems=Non
         (line, text, str(LIST_PROBLEMS[key]) % values if values else str(LIST_PROBLEMS[key]))
         for line, text, key, values in problems or []
     ]
+    target = TargetForm(
+        formdata=None,
+        target_percent=_percent_text(period.target_percent),
+        min_respondents=period.min_respondents,
+        reminder_days=period.reminder_days or "",
+    )
+    unit_target = UnitTargetForm(prefix="unit")
+    unit_target.unit.choices = _unit_choices(period)
     return render_template(
         "admin/periods/detail.html",
         period=period,
         roster=roster,
         submitted=submitted,
+        target=target,
+        unit_target=unit_target,
+        unit_targets=targets.target_lines(period),
         extend=ExtendForm(),
         joiner=joiner or NipListForm(prefix="joiner"),
         problems=problems,
@@ -298,3 +330,66 @@ def period_reopen(period_id: int):
         periods.reopen_response(response, actor=_admin())
 
     return _change(period_id, reopen, _l("The response is a draft again; the change is audited."))
+
+
+def _percent_text(percent: float) -> str:
+    """80 as "80", 82.5 as "82,5" or "82.5" (the form reads both)."""
+    return format_number(percent, 0 if percent == int(percent) else 1)
+
+
+def _unit_choices(period: Period) -> list[tuple[int, str]]:
+    """The period's frozen tree once it is open; before that, the active units."""
+    frozen = results.period_units(period)
+    if frozen:
+        return [(u.unit_id, "· " * u.depth + u.name) for u in frozen]
+    return [(u.id, "· " * u.depth + u.name) for u in periods.active_units()]
+
+
+@bp.post("/periods/<int:period_id>/target")
+@writes
+@admin_required
+def period_target(period_id: int):
+    form = TargetForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for(".period_detail", period_id=period_id), code=303)
+
+    def change(period):
+        try:
+            targets.set_period_target(
+                period,
+                form.target_percent.data,
+                form.min_respondents.data,
+                form.reminder_days.data,
+                actor=_admin(),
+            )
+        except targets.TargetError as error:
+            raise periods.PeriodError(str(error)) from None
+
+    return _change(period_id, change, _l("The participation target was saved."))
+
+
+@bp.post("/periods/<int:period_id>/unit-target")
+@writes
+@admin_required
+def period_unit_target(period_id: int):
+    period = _period(period_id)
+    form = UnitTargetForm(prefix="unit")
+    form.unit.choices = _unit_choices(period)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for(".period_detail", period_id=period_id), code=303)
+
+    def change(period):
+        try:
+            targets.set_unit_target(
+                period, form.unit.data, form.target_percent.data, actor=_admin()
+            )
+        except targets.TargetError as error:
+            raise periods.PeriodError(str(error)) from None
+
+    return _change(period_id, change, _l("The unit's target was saved."))

@@ -1,4 +1,5 @@
-"""HR forms: an action plan with its actions (FieldList of FormField), and a progress note.
+"""HR forms: whom to remind, an action plan with its actions (FieldList of FormField), and a
+progress note.
 
 The fields check what a browser can get wrong (a missing or impossible date, an unknown
 choice, too much text) next to the field; services/plans.py checks the same rules again for
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,8 +28,9 @@ from wtforms.validators import InputRequired, StopValidation, ValidationError
 from .. import validation
 from ..forms import BaseForm, _AppTranslations
 from ..models import ACTION_PLANNED, ACTION_STATUSES
-from ..parsing import ascii_day, ascii_int, date_message
+from ..parsing import ascii_day, ascii_int, date_message, form_id
 from ..services import plans
+from ..services.reminders import MODE_BELOW_TARGET, MODE_PICKED, MODE_UNIT
 
 BLANK_ACTION_ROWS = 2  # empty rows under the actions, to add some without JavaScript
 
@@ -152,3 +156,26 @@ class NoteForm(BaseForm):
     text = TextAreaField(
         _l("Progress note"), validators=[Text(validation.paragraphs, plans.NOTE_MAX, required=True)]
     )
+
+
+class RemindForm(BaseForm):
+    """Whom to remind (a unit, the units below target, or the people ticked) and how."""
+
+    mode = SelectField(
+        _l("Whom"),
+        choices=[
+            SelectChoice(MODE_PICKED, _l("The people ticked above")),
+            SelectChoice(MODE_UNIT, _l("Everyone in this unit who has not submitted")),
+            SelectChoice(MODE_BELOW_TARGET, _l("Everyone in the units below their target")),
+        ],
+        validators=[InputRequired()],
+    )
+    unit = HiddenField()
+    # The scope check is the service's (reminders.chosen_people): a person outside it is 404.
+    people = SelectMultipleField(_l("People"), coerce=form_id, validate_choice=False)
+    email = BooleanField(_l("Send an e-mail"), default=True)
+    whatsapp = BooleanField(_l("Prepare WhatsApp messages"))
+
+    def validate_whatsapp(self, field) -> None:
+        if not field.data and not self.email.data:
+            raise ValidationError(_l("Choose e-mail, WhatsApp or both."))

@@ -24,9 +24,10 @@ KIND_NAMES = {
     "close_period": _l("Closing the period and computing its results"),
     "import_preview": _l("Roster check"),
     "audit_log": _l("Audit log (Excel)"),
+    "send_reminders": _l("Sending reminders"),
 }
 # Kinds whose file is read by their own page when done, never downloaded.
-PAGE_ONLY = {"import_preview"}
+PAGE_ONLY = {"import_preview", "send_reminders"}
 GENERIC_FAILURE = _l(
     "The job stopped because of an error. Try again; if it fails again, tell the admin."
 )

@@ -31,6 +31,7 @@ from .questionnaire import (
     Questionnaire,
     QuestionnaireVersion,
 )
+from .reminder import Reminder, ReminderRun, UnitTarget
 from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, ResponseScore
 from .types import utcnow
 
@@ -71,10 +72,13 @@ __all__ = [
     "PeriodUnit",
     "Questionnaire",
     "QuestionnaireVersion",
+    "Reminder",
+    "ReminderRun",
     "Response",
     "ResponseScore",
     "ResultSnapshot",
     "RosterEntry",
     "Unit",
+    "UnitTarget",
     "utcnow",
 ]

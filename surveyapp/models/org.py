@@ -57,6 +57,7 @@ class Employee(UserMixin, db.Model):
     golongan: Mapped[str] = mapped_column(sa.String(20), default="")
     jenis: Mapped[str] = mapped_column(sa.String(4), default="PNS")
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(16))  # E.164, "+6281234567890"
     is_hr: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     hr_unit_id: Mapped[int | None] = mapped_column(

@@ -21,6 +21,8 @@ class Period(db.Model):
     __table_args__ = (
         sa.CheckConstraint("opens_at < closes_at", name="opens_before_closes"),
         sa.CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),
+        sa.CheckConstraint("target_percent > 0 AND target_percent <= 100", name="target"),
+        sa.CheckConstraint("min_respondents IS NULL OR min_respondents > 0", name="minimum"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +36,12 @@ class Period(db.Model):
     state: Mapped[str] = mapped_column(sa.String(10), default=PERIOD_DRAFT)
     # When true HR sees no individual results and small groups are withheld.
     hide_individuals: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Participation target (services/targets.py): a percentage of the roster, and optionally
+    # a minimum number of respondents for the whole period.
+    target_percent: Mapped[float] = mapped_column(sa.Float, default=80.0, server_default="80")
+    min_respondents: Mapped[int | None]
+    # Automatic reminders: days before the deadline, "7,3,1" (services/reminders.py).
+    reminder_days: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -19,12 +19,13 @@ from ..models import (
     Item,
     Questionnaire,
     QuestionnaireVersion,
+    Reminder,
     Response,
     RosterEntry,
     Unit,
     utcnow,
 )
-from . import accounts, audit, org, periods, results
+from . import accounts, audit, org, periods, reminders, results, targets
 
 DEMO_PASSWORDS = {
     "admin": "Admin-Demo-2026!",
@@ -209,7 +210,8 @@ def _person(rng, seq: int, unit: Unit, jabatan: str, nips: set[str]) -> dict:
         "jabatan": jabatan,
         "golongan": rng.choice(grade["pppk"] if pppk else grade["pns"]),
         "jenis": "PPPK" if pppk else "PNS",
-        "email": None,
+        # A reserved, never-delivered domain (RFC 2606): reminders in the demo reach nobody.
+        "email": f"{nip}@sukamaju.example",
         "is_demo": True,
         "active": True,
         "locale": None,
@@ -284,6 +286,7 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
         hide_individuals=True,
     )
     periods.open_period(past)
+    past.opened_at = past.opens_at
     _fill(
         past,
         items,
@@ -309,7 +312,9 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
         scope_units=[root],
         hide_individuals=True,
     )
+    current.reminder_days = "7,3,1"
     periods.open_period(current)
+    current.opened_at = current.opens_at  # opened on time, ten days ago
     _fill(
         current,
         items,
@@ -323,6 +328,7 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
         demo_state="half",
     )
     db.session.flush()
+    _reminder_history(current, hr, hr_scope, now)
     progress(steps, steps)
     return [
         DemoAccount("admin", admin.nip, DEMO_PASSWORDS["admin"]),
@@ -396,6 +402,37 @@ def _action_plans(period, hr, units: dict, now) -> None:
             plans.add_note(hr, plan, scope, noted_on=today + timedelta(days=days), text=text)
 
 
+def _reminder_history(period, hr: Employee, scope: Unit, now) -> None:
+    """What HR has done so far in the open period, so a newcomer sees the loop: a higher
+    target for the HR unit, and two rounds of e-mail reminders to the people of its units
+    who had not submitted (six and two days ago; each round within the caps)."""
+    targets.set_unit_target(period, scope.id, 90.0, actor=hr)
+    for days_ago in (6, 2):
+        when = now - timedelta(days=days_ago)
+        people = reminders.chosen_people(period, scope.path, reminders.MODE_UNIT)
+        claimed = reminders.claim(period, people, email=True, whatsapp=False, actor=hr, now=when)
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.batch == claimed.batch)
+            .values(email_state="sent", sent_at=when, attempts=1)
+        )
+        for reminder in db.session.scalars(
+            sa.select(Reminder).where(Reminder.batch == claimed.batch)
+        ):
+            audit.record(
+                "reminder_sent",
+                actor=hr,
+                object_type="reminder",
+                object_id=reminder.id,
+                after={
+                    "employee_id": reminder.employee_id,
+                    "period_id": period.id,
+                    "slot": reminder.slot,
+                },
+            ).at = when
+    db.session.flush()
+
+
 def _fill(
     period,
     items,
@@ -416,7 +453,8 @@ def _fill(
         )
     ).all()
     value_shift = {code: rng.gauss(0, 0.25) for code in ("BP", "AK", "KO", "HA", "LO", "AD", "KL")}
-    span = (period.closes_at - period.opens_at).total_seconds()
+    # Nobody has answered in the future: an open period's answers end now.
+    span = (min(period.closes_at, utcnow()) - period.opens_at).total_seconds()
     plans = []
     for employee_id, unit_id, unit_path in roster:
         if employee_id == demo_employee.id:

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n import tz_abbreviation
 from ..models import Employee, Job, Period, Unit, utcnow
 from ..xlsx_reader import SpreadsheetRejected
-from . import audit, imports, org, periods, reports, results
+from . import audit, imports, org, periods, reminders, reports, results
 from .jobs import JobContext, JobFailed, Kind, Output, message_id
 
 NOT_VISIBLE = _l("This period or unit is no longer in your scope.")
@@ -197,6 +197,24 @@ def audit_log(ctx: JobContext, locale: str, **filters) -> Output:
     return Output(name=f"log-audit-{_today():%Y%m%d}.xlsx", summary={"rows": written})
 
 
+def send_reminders(ctx: JobContext, period_id: int, batch: str) -> Output:
+    """Send the e-mails of one batch of claimed reminders (services/reminders.deliver): one
+    message at a time, each committed, so the bar shows real progress and a crash loses or
+    repeats nothing."""
+    ids = reminders.batch_ids(batch)
+    ctx.progress(0, len(ids), force=True)
+    done = reminders.deliver(ids, progress=ctx.progress)
+    ctx.progress(len(ids), len(ids), force=True)
+    return Output(
+        summary={
+            "period_id": period_id,
+            "sent": done.sent,
+            "failed": done.failed,
+            "cancelled": done.cancelled,
+        }
+    )
+
+
 def job_subjects(jobs: Sequence[Job]) -> dict[str, list[str]]:
     """What each job covers, by job id: the unit code and the period code, so that two exports
     of the same kind are told apart ("Workbook (Excel) · DISKOMINFO · 2026-S2"). The unit is
@@ -240,4 +258,5 @@ KINDS: dict[str, Kind] = {
     "import_roster": Kind(import_roster, read_only=False, may_open=_admin_only),
     "close_period": Kind(close_period, read_only=False, may_open=_admin_only),
     "audit_log": Kind(audit_log, read_only=True, may_open=_admin_only),
+    "send_reminders": Kind(send_reminders, read_only=False),
 }

@@ -187,14 +187,27 @@ def apply_units(plan: Plan, actor: Employee | None) -> dict[str, int]:
 # --- employees -------------------------------------------------------------------------------
 
 # The columns of a checked employee row, in the order they are spilled.
-FIELDS = ("nip", "name", "unit_id", "jabatan", "golongan", "jenis", "email", "is_hr", "is_admin")
+FIELDS = (
+    "nip",
+    "name",
+    "unit_id",
+    "jabatan",
+    "golongan",
+    "jenis",
+    "email",
+    "phone",
+    "is_hr",
+    "is_admin",
+)
 
 
-def _compared(has_email: bool, has_roles: bool) -> tuple[str, ...]:
-    """The fields a file sets: an absent Email or Peran column leaves those fields alone."""
+def _compared(has_email: bool, has_roles: bool, has_phone: bool = False) -> tuple[str, ...]:
+    """The fields a file sets: an absent Email, No. HP or Peran column leaves them alone."""
     names = ["name", "unit_id", "jabatan", "golongan", "jenis"]
     if has_email:
         names.append("email")
+    if has_phone:
+        names.append("phone")
     if has_roles:
         names += ["is_hr", "is_admin"]
     return tuple(names)
@@ -262,12 +275,13 @@ def plan_employees(
     sheet = open_sheet(source, EMPLOYEE_COLUMNS)
     cols = Columns(sheet.headers)
     has_email, has_roles = cols.has("Email"), cols.has("Peran")
-    compared = _compared(has_email, has_roles)
+    has_phone = cols.has("No. HP")
+    compared = _compared(has_email, has_roles, has_phone)
     plan = Plan(
         "employees",
         create=_Spill(),
         update=_Spill(),
-        options={"has_email": has_email, "has_roles": has_roles},
+        options={"has_email": has_email, "has_roles": has_roles, "has_phone": has_phone},
     )
     units = {
         code: (uid, active)
@@ -439,6 +453,8 @@ def apply_employees(
     values["active"] = True
     if plan.options.get("has_email"):
         values["email"] = sa.bindparam("p_email")
+    if plan.options.get("has_phone"):
+        values["phone"] = sa.bindparam("p_phone")
     if plan.options.get("has_roles"):
         values["is_hr"] = sa.bindparam("p_is_hr")
         values["is_admin"] = sa.bindparam("p_is_admin")

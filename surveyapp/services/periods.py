@@ -39,6 +39,9 @@ def create_period(
     closes_at: datetime,
     scope_units: list[Unit],
     hide_individuals: bool = True,
+    target_percent: float = 80.0,
+    min_respondents: int | None = None,
+    reminder_days: str | None = None,
     actor: Employee | None = None,
 ) -> Period:
     """A draft period on a published version: a draft version could still change under it."""
@@ -57,6 +60,9 @@ def create_period(
         opens_at=opens_at,
         closes_at=closes_at,
         hide_individuals=hide_individuals,
+        target_percent=target_percent,
+        min_respondents=min_respondents,
+        reminder_days=reminder_days or None,
         state=PERIOD_DRAFT,
     )
     period.scope_units = [PeriodScope(unit_id=u.id) for u in scope_roots(scope_units)]

@@ -150,9 +150,14 @@ def participation_rows(
     period: Period, scope: Scope, sort: str | None = None, descending: bool = False
 ) -> list[UnitParticipation]:
     """The unit tree in tree order, or flat and sorted by one column."""
-    rows = participation(period, scope.path)
+    return sorted_rows(participation(period, scope.path), sort, descending)
+
+
+def sorted_rows(
+    rows: list[UnitParticipation], sort: str | None, descending: bool = False
+) -> list[UnitParticipation]:
     if sort in SORT_KEYS:
-        rows = sorted(rows, key=SORT_KEYS[sort], reverse=descending)
+        return sorted(rows, key=SORT_KEYS[sort], reverse=descending)
     return rows
 
 
@@ -190,9 +195,9 @@ class _LineBundle(sa.orm.Bundle):
 
     def create_row_processor(self, query, procs, labels):
         def line(row) -> NonRespondentLine:
-            nip, name, unit, jabatan, state, code = (proc(row) for proc in procs)
+            nip, name, unit, jabatan, state, code, employee_id = (proc(row) for proc in procs)
             status = STATUS_NOT_STARTED if state is None else STATUS_DRAFT
-            return NonRespondentLine(nip, name, unit, jabatan, status, code)
+            return NonRespondentLine(nip, name, unit, jabatan, status, code, employee_id)
 
         return line
 
@@ -208,6 +213,7 @@ def _non_respondents_query(period: Period, scope: Scope) -> sa.Select:
         Employee.jabatan,
         Response.state,
         unit.code,
+        Employee.id,
     )
     return (
         query.with_only_columns(columns)

@@ -123,6 +123,7 @@ PERSON_CELLS: dict[str, validation.Rule] = {
     "Golongan": validation.golongan,
     "Jenis": validation.jenis,
     "Email": validation.email,
+    "No. HP": validation.phone,
 }
 
 
@@ -211,6 +212,7 @@ def check_employees(
             "golongan": cells["Golongan"],
             "jenis": cells["Jenis"],
             "email": cells["Email"],
+            "phone": cells["No. HP"],
             "is_hr": "hr" in roles,
             "is_admin": "admin" in roles,
         }

@@ -1,8 +1,8 @@
 """Every page a role sees, for the accessibility, chart and screenshot checks.
 
-Paths may name `{closed}` (the closed demo period's id), `{unit}` (the demo HR's Dinas),
-`{version}` (the first questionnaire version) and `{plan}` (the demo's first action plan);
-`resolve` fills them in from the live server.
+Paths may name `{closed}` (the closed demo period's id), `{open}` (the open one's), `{unit}`
+(the demo HR's Dinas), `{version}` (the first questionnaire version) and `{plan}` (the demo's
+first action plan); `resolve` fills them in from the live server.
 """
 
 from __future__ import annotations
@@ -34,11 +34,15 @@ PAGES: list[tuple[str, str, str]] = [
     ("hr", "hr-plans", "/hr/plans"),
     ("hr", "hr-plan", "/hr/plans/{plan}"),
     ("hr", "hr-plan-edit", "/hr/plans/{plan}/edit"),
+    ("hr", "hr-remind", "/hr/periods/{open}/non-respondents?unit={unit}"),
+    ("hr", "hr-print", "/hr/periods/{open}/units/{unit}/print"),
     ("admin", "admin-home", "/admin/"),
     ("admin", "admin-employees", "/admin/employees"),
     ("admin", "admin-units", "/admin/units"),
     ("admin", "admin-periods", "/admin/periods/new"),
     ("admin", "admin-period", "/admin/periods/{closed}"),
+    ("admin", "admin-period-open", "/admin/periods/{open}"),
+    ("admin", "outbox", "/admin/outbox"),
     ("admin", "admin-questions", "/admin/questions"),
     ("admin", "admin-version", "/admin/questions/{version}"),
     ("admin", "admin-version-settings", "/admin/questions/{version}/settings"),
@@ -56,10 +60,13 @@ import json
 import sqlalchemy as sa
 from surveyapp.models import ActionPlan, Employee, Period, QuestionnaireVersion
 closed = db.session.scalar(sa.select(Period.id).where(Period.code == "{CLOSED}"))
+open_ = db.session.scalar(sa.select(Period.id).where(Period.code == "{OPEN}"))
 hr = db.session.scalar(sa.select(Employee).where(Employee.nip == "{server.accounts["hr"][0]}"))
 version = db.session.scalar(sa.select(sa.func.min(QuestionnaireVersion.id)))
 plan = db.session.scalar(sa.select(sa.func.min(ActionPlan.id)))
-print(json.dumps({{"closed": closed, "unit": hr.hr_unit_id, "version": version, "plan": plan}}))
+print(json.dumps({{
+    "closed": closed, "open": open_, "unit": hr.hr_unit_id, "version": version, "plan": plan
+}}))
 """
         )
     )

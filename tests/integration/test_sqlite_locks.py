@@ -16,7 +16,7 @@ from flask import url_for
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Employee, Period
-from surveyapp.services import imports, plans, reports, responses
+from surveyapp.services import imports, mailer, plans, reports, responses
 from tests.conftest import IsolatedClient, upgrade
 from tests.factories import Builder
 from tests.integration.test_imports import person, xlsx
@@ -190,6 +190,18 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         db.session.remove()
     export = _client(app, people["hr"]).post(f"/hr/periods/{data.period_id}/report.xlsx")
     assert export.status_code == 303
+    # A reminder by e-mail and WhatsApp (HR reminds themself), so that the WhatsApp page and
+    # the outbox message have something to show.
+    with app.app_context():
+        hr = db.session.get(Employee, people["hr"].id)
+        hr.email, hr.phone = "hr@sukamaju.go.id", "+6281234567890"
+        db.session.commit()
+        db.session.remove()
+    remind = _client(app, people["hr"]).post(
+        f"/hr/periods/{data.period_id}/reminders",
+        data={"mode": "picked", "people": str(people["hr"].id), "email": "y", "whatsapp": "y"},
+    )
+    assert remind.status_code == 303 and "/whatsapp" in remind.headers["Location"]
     values = {
         "period_id": data.period_id,
         "period_code": data.period_code,
@@ -200,6 +212,8 @@ def test_s33_get_pages_never_take_the_write_lock(sqlite_app):
         "item_id": item_id,
         "job_id": export.headers["Location"].rsplit("/", 1)[1],
         "plan_id": data.plan_id,
+        "batch": remind.headers["Location"].rsplit("/", 2)[1],
+        "name": mailer.outbox(app)[0].name,
     }
     # A plan is made only after the close, for a unit that has none yet.
     overrides = {

@@ -49,6 +49,10 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "hr.plan_detail": {"GET": "hr"},
     "hr.plan_edit": {"GET": "hr", "POST": "hr"},
     "hr.plan_note": {"POST": "hr"},
+    "hr.remind": {"POST": "hr"},
+    "hr.printable": {"GET": "hr"},
+    # A batch of reminders that does not exist (or lies outside the scope) is 404.
+    "hr.whatsapp": {"GET": {"anonymous": 302, "employee": 403, "hr": 404, "admin": 404}},
     # Jobs: anyone logged in has a list; someone else's job is 404 (tests/integration/test_jobs).
     "jobs.mine": {"GET": "user"},
     "jobs.show": {"GET": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}},
@@ -70,6 +74,10 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "admin.period_add_joiner": {"POST": "admin"},
     "admin.period_add_import": {"POST": "admin"},
     "admin.period_reopen": {"POST": "admin"},
+    "admin.period_target": {"POST": "admin"},
+    "admin.period_unit_target": {"POST": "admin"},
+    "admin.outbox": {"GET": "admin"},
+    "admin.outbox_message": {"GET": {"anonymous": 302, "employee": 403, "hr": 403, "admin": 404}},
     "admin.imports_upload": {"GET": "admin", "POST": "admin"},
     "admin.imports_commit": {"POST": "admin"},
     "admin.imports_template": {"GET": "admin"},
@@ -111,6 +119,8 @@ ARGUMENTS = {
     "token": lambda w: "no-such-upload",
     "item_id": lambda w: w["period"].version.items[0].id,
     "plan_id": lambda w: w["plan"].id,
+    "batch": lambda w: "no-such-batch",
+    "name": lambda w: "no-such-message.eml",
 }
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry

@@ -49,6 +49,11 @@ QUERY_PARAMS = (
 # per-world ones (answers, item positions) are added by _numeric_form_fields.
 FORM_FIELDS = (
     "unit",
+    "people",
+    "target_percent",
+    "min_respondents",
+    "unit-unit",
+    "unit-target_percent",
     "parent",
     "hr_unit",
     "behaviour",
@@ -87,6 +92,9 @@ NUMERIC_INPUTS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("admin.question_item_add", "POST"): ("form", ("behaviour",)),
     ("admin.period_new", "POST"): ("form", ("version", "units", "opens_at", "closes_at")),
     ("admin.period_extend", "POST"): ("form", ("closes_at",)),
+    ("admin.period_target", "POST"): ("form", ("target_percent", "min_respondents")),
+    ("admin.period_unit_target", "POST"): ("form", ("unit-unit", "unit-target_percent")),
+    ("hr.remind", "POST"): ("form", ("unit", "people")),
     ("survey.save_page", "POST"): ("form", ("answer",)),
     ("survey.autosave", "POST"): ("json", ("value",)),
 }
@@ -135,6 +143,12 @@ def _good_forms(w) -> dict[str, dict[str, str]]:
             "units": str(org.root.id),
         },
         "admin.period_extend": {"closes_at": "2099-01-01T08:00"},
+        "admin.period_target": {"target_percent": "80"},
+        "admin.period_unit_target": {
+            "unit-unit": str(org.dinas_a.id),
+            "unit-target_percent": "90",
+        },
+        "hr.remind": {"mode": "picked", "people": str(org.employee.id), "email": "y"},
     }
 
 
