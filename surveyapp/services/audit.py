@@ -68,6 +68,7 @@ GROUPS = {
     "questions": _l("Question bank"),
     "periods": _l("Periods"),
     "files": _l("Reports and files"),
+    "followup": _l("Reminders and action plans"),
 }
 
 ACTIONS: dict[str, Action] = {
@@ -155,6 +156,49 @@ ACTIONS: dict[str, Action] = {
         "periods",
         _l("Deadline extended"),
         _l("%(actor)s extended the deadline of period %(period)s"),
+    ),
+    "period_target_set": Action(
+        "periods",
+        _l("Participation target set"),
+        _l("%(actor)s set the participation target of period %(period)s"),
+    ),
+    "unit_target_set": Action(
+        "periods",
+        _l("Unit target set"),
+        _l("%(actor)s set the participation target of one unit in period %(period)s"),
+    ),
+    "reminder_sent": Action(
+        "followup", _l("Reminder sent"), _l("A reminder e-mail was sent to %(employee)s")
+    ),
+    "reminder_failed": Action(
+        "followup",
+        _l("Reminder not delivered"),
+        _l("A reminder e-mail to %(employee)s could not be sent; it is tried again"),
+    ),
+    "reminder_cancelled": Action(
+        "followup",
+        _l("Reminder cancelled"),
+        _l("The reminder to %(employee)s was not sent: they had submitted"),
+    ),
+    "reminder_whatsapp_prepared": Action(
+        "followup",
+        _l("WhatsApp reminder prepared"),
+        _l("%(actor)s prepared a WhatsApp reminder for %(employee)s"),
+    ),
+    "plan_created": Action(
+        "followup",
+        _l("Action plan created"),
+        _l("%(actor)s made the action plan of unit %(unit)s"),
+    ),
+    "plan_changed": Action(
+        "followup",
+        _l("Action plan changed"),
+        _l("%(actor)s changed the action plan of unit %(unit)s"),
+    ),
+    "plan_note_added": Action(
+        "followup",
+        _l("Progress note added"),
+        _l("%(actor)s added a progress note to the action plan of unit %(unit)s"),
     ),
     "roster_added": Action(
         "periods",
