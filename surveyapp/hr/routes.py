@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import utcnow
 from ..parsing import id_arg, page_arg
-from ..services import jobs, reminders, reports, targets
+from ..services import jobs, paging, reminders, reports, targets
 from . import bp
 from .forms import RemindForm
 
@@ -63,7 +63,11 @@ def home():
     if period is not None:
         scope = reports.scope_for(user, period, None)
         tree = reports.participation_rows(period, scope)
-        rows = reports.sorted_rows(tree, sort, descending)
+        rows = paging.paginate_rows(
+            reports.sorted_rows(tree, sort, descending),
+            page_arg(request.args),
+            reports.UNITS_PER_PAGE,
+        )
         totals = reports.participation_totals(period, scope)
         board = targets.dashboard(period, scope.path, tree)
         curve = _curve(board)

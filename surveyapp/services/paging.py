@@ -18,3 +18,22 @@ def paginate(statement: sa.Select, page: int, per_page: int) -> Pagination:
     if pagination.page > max(pagination.pages, 1):
         pagination = db.paginate(statement, page=pagination.pages, **options)
     return pagination
+
+
+class _ListPagination(Pagination):
+    """Flask-SQLAlchemy's Pagination over rows already in memory (a unit tree that was
+    computed, sorted or ranked in Python): the same object, so the same pager."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return list(self._query_args["rows"][start : start + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_rows(rows: list, page: int, per_page: int) -> Pagination:
+    """Page `page` of `rows`, with the rule of `paginate`: past the last page, the last."""
+    last = max((len(rows) + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), last)
+    return _ListPagination(page=page, per_page=per_page, max_per_page=per_page, rows=rows)

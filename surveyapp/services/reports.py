@@ -51,6 +51,7 @@ from . import audit, org, paging, privacy, results
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
+UNITS_PER_PAGE = 50  # rows of the HR dashboard's unit table
 
 
 class NotVisible(LookupError):

@@ -233,6 +233,15 @@ class Dashboard:
     today: date
     is_open: bool
 
+    @property
+    def furthest(self) -> list[TargetRow]:
+        """The units the dashboard names first: those furthest below their target. The
+        whole list (a city has hundreds of units) is the paged table under it."""
+        return self.rows[:RANKING_SHOWN]
+
+
+RANKING_SHOWN = 10
+
 
 def _local_date(moment: datetime) -> date:
     return to_user_timezone(moment).date()

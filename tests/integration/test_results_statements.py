@@ -151,3 +151,24 @@ def test_heatmap_runs_the_same_statements_for_ten_times_the_units(app, build, se
         url = f"/hr/periods/{period.id}/heatmap?sort=overall&dir=desc"
         counts.append(len(_page_statements(app, admin, url)))
     assert counts[0] == counts[1]
+
+
+def test_a_dashboard_of_many_units_names_ten_and_pages_the_table(app, build, session):
+    """A city of 100 units: the ranking names the 10 furthest below target, the table shows
+    50 units a page and the next page the rest; every unit appears exactly once."""
+    from tests.factories import login_session
+
+    period, units = populate(build, session, 100, 300, seed=5)
+    hr = build.employee(units[0], hr_unit=units[0], name="HR Uji")
+    session.flush()
+    client = app.test_client()
+    login_session(client, hr)
+    seen = []
+    for page in (1, 2):
+        html = client.get(f"/hr/?period={period.id}&page={page}").get_data(as_text=True)
+        ranking = html.split('class="table cards ranking"')[1].split("</table>")[0]
+        table = html.split('aria-describedby="units-note"')[1].split("</table>")[0]
+        assert ranking.count('<th scope="row">') == 10
+        seen += [u.code for u in units if f'<span class="muted">{u.code}</span>' in table]
+        assert f"Halaman {page} dari 2" in html
+    assert sorted(seen) == sorted(u.code for u in units)
