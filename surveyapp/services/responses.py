@@ -22,7 +22,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import periods, results
+from . import culture_map, periods, results
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,9 @@ def submit(response: Response, now: datetime | None = None) -> bool:
     missing = missing_items(response)
     if missing:
         raise ResponseError("incomplete", {"items": [i.code for i in missing]})
+    lenses = culture_map.incomplete_lenses(response)
+    if lenses:  # every lens of the culture map needs exactly its number of choices
+        raise ResponseError("culture_incomplete", {"lenses": lenses})
     now = now or utcnow()
     result = db.session.execute(
         sa.update(Response)
