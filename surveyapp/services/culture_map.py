@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from .. import content, culture
 from ..extensions import db
@@ -36,6 +37,22 @@ from . import audit, periods, questionnaires, responses
 
 MAX_TEXT = 300
 MAX_LIMITING = 30
+
+# The three lenses in the employee's words (glossary: Diri saya, Unit saya saat ini, Unit saya
+# yang saya harapkan), and the question each page asks.
+LENS_NAMES = {
+    "self": _l("Myself"),
+    "current": _l("My unit today"),
+    "desired": _l("My unit as I wish it to be"),
+}
+LENS_QUESTIONS = {
+    "self": _l(
+        "Choose the %(n)d behaviours that describe you best: as you are at work, not as you "
+        "would like to be."
+    ),
+    "current": _l("Choose the %(n)d behaviours that describe best how your unit works today."),
+    "desired": _l("Choose the %(n)d behaviours your unit needs most to work at its best."),
+}
 
 
 def section(version: QuestionnaireVersion) -> CultureMap | None:
@@ -417,3 +434,30 @@ def incomplete_lenses(response: Response) -> dict[str, int]:
     if found is None:
         return {}
     return {lens: n for lens, n in lens_counts(response).items() if n != found.pick}
+
+
+def progress_by_response(response_ids: list[int]) -> dict[int, int]:
+    """response id -> how many of its lenses hold exactly `pick` (one GROUP BY for any number;
+    the home page and the progress bar count a complete lens as one answer)."""
+    if not response_ids:
+        return {}
+    per_lens = (
+        sa.select(CultureChoice.response_id, CultureMap.pick, sa.func.count().label("n"))
+        .join(Response, Response.id == CultureChoice.response_id)
+        .join(Period, Period.id == Response.period_id)
+        .join(CultureMap, CultureMap.version_id == Period.version_id)
+        .where(CultureChoice.response_id.in_(response_ids))
+        .group_by(CultureChoice.response_id, CultureChoice.lens, CultureMap.pick)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(per_lens.c.response_id, sa.func.count())
+        .where(per_lens.c.n == per_lens.c.pick)
+        .group_by(per_lens.c.response_id)
+    )
+    return dict(rows.all())
+
+
+def lens_total(version: QuestionnaireVersion) -> int:
+    """How many 'answers' the culture map adds to the progress bar: one per lens."""
+    return len(LENSES) if section(version) is not None else 0
