@@ -16,11 +16,10 @@ from .. import charts
 from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
-from ..models import RESPONSE_SUBMITTED, Period, utcnow
+from ..models import LENSES, RESPONSE_SUBMITTED, Period, utcnow
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
 from ..nip import format_nip
 from ..parsing import ascii_int
-from ..models import LENSES
 from ..services import culture_map, periods, personal, responses
 from ..services.culture_map import CultureError
 from ..services.responses import ResponseError
