@@ -59,18 +59,59 @@ def section(version: QuestionnaireVersion) -> CultureMap | None:
     return db.session.get(CultureMap, version.id)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A version's section as the result pages read it, in one statement once per database
+    session (the HR pages of a closed period stay within their statement budget)."""
+
+    pick: int
+    rows: dict[int, CultureBehaviour]  # by id
+    behaviours: list[culture.Behaviour]  # the pure module's view, in list order
+    value_names: dict[str, tuple[str, str]]  # core value code -> (name id, name en)
+
+
+_LISTED_KEY = "surveyapp.culture_listed"
+
+
+def listed(version: QuestionnaireVersion) -> Listed | None:
+    cache = db.session.info.setdefault(_LISTED_KEY, {})
+    if version.id not in cache:
+        found = db.session.execute(
+            sa.select(CultureBehaviour, CultureMap.pick, CoreValue)
+            .join(CultureMap, CultureMap.version_id == CultureBehaviour.version_id)
+            .outerjoin(CoreValue, CoreValue.id == CultureBehaviour.core_value_id)
+            .where(CultureBehaviour.version_id == version.id)
+            .order_by(CultureBehaviour.position)
+        ).all()
+        cache[version.id] = (
+            Listed(
+                pick=found[0][1],
+                rows={b.id: b for b, _pick, _value in found},
+                behaviours=[
+                    culture.Behaviour(b.id, b.code, value.code if value else None, b.position)
+                    for b, _pick, value in found
+                ],
+                value_names={
+                    value.code: (value.name_id, value.name_en)
+                    for _b, _pick, value in found
+                    if value is not None
+                },
+            )
+            if found
+            else None
+        )
+    return cache[version.id]
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _forget_listed(session, *_args) -> None:
+    session.info.pop(_LISTED_KEY, None)
+
+
 def catalogue(version: QuestionnaireVersion) -> list[culture.Behaviour] | None:
     """The version's list as the pure scoring module sees it; None without a section."""
-    found = section(version)
-    if found is None:
-        return None
-    codes = dict(db.session.execute(sa.select(CoreValue.id, CoreValue.code)).all())
-    return [
-        culture.Behaviour(
-            b.id, b.code, codes.get(b.core_value_id) if b.kind == KIND_VALUE else None, b.position
-        )
-        for b in found.behaviours
-    ]
+    found = listed(version)
+    return found.behaviours if found is not None else None
 
 
 # --- editing a draft's section -----------------------------------------------------------------

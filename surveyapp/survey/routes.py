@@ -20,7 +20,7 @@ from ..models import LENSES, RESPONSE_SUBMITTED, Period, utcnow
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
 from ..nip import format_nip
 from ..parsing import ascii_int
-from ..services import culture_map, periods, personal, responses
+from ..services import culture_map, culture_results, periods, personal, responses
 from ..services.culture_map import CultureError
 from ..services.responses import ResponseError
 from . import bp
@@ -444,6 +444,7 @@ def result(period_code: str):
         "survey/result.html",
         result=mine,
         chart=chart,
+        culture=culture_results.my_culture(period, response, current_locale()),
         nip=format_nip(current_user.nip),
         printed_at=utcnow(),
     )
