@@ -146,6 +146,8 @@ class Report:
     timezone: str = "Asia/Jakarta"
     timezone_label: str = "WIB"
     reverse_items: Sequence[str] = field(default_factory=tuple)
+    # Sheets other modules write after Metodologi (culture_sheet.py: "Peta Budaya").
+    extra_sheets: Sequence[Callable[[Workbook], Any]] = field(default_factory=tuple)
     # Set while the period's results are not published: the workbook is then a participation
     # workbook (counts, and who has not filled in where individuals are shown), and this text
     # says when results come.
@@ -279,6 +281,8 @@ class _Writer:
         self.items()
         self.charts()
         self.methodology()
+        for add in self.report.extra_sheets:
+            add(self.book)
         self.book.save(output)
         self.progress(self.total, self.total)
 

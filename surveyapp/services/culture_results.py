@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from .. import culture
+from .. import culture, culture_sheet
 from ..models import Period
 from . import culture_map, privacy, results
 
@@ -245,3 +245,55 @@ def found_min_group(period: Period) -> int:
     """The unit average rule of services/personal: the unit reaches the minimum group size,
     whether or not the period hides individuals."""
     return period.version.min_group_size
+
+
+def sheet_data(period: Period, root_path: str | None, locale: str):
+    """The "Peta Budaya" sheet's lines for the units under root_path (culture_sheet.py), or
+    None when the version has no culture map. Withheld units keep their line, without numbers."""
+    found = culture_map.listed(period.version)
+    if found is None:
+        return None
+    english = locale.startswith("en")
+
+    def words(behaviour_id: int) -> str:
+        return found.rows[behaviour_id].text("en" if english else "id")
+
+    rows = []
+    units = results.unit_results(period, root_path)
+    base = min((u.depth for u in units), default=0)
+    for unit in units:
+        mine = None if unit.withheld else group_culture(period, unit.path)
+        note = ""
+        if unit.withheld:
+            note = str(
+                _l("withheld to protect another unit")
+                if unit.withheld_reason == "complement"
+                else _l("withheld (fewer than %(n)d)", n=period.version.min_group_size)
+            )
+        if mine is None:
+            rows.append(
+                culture_sheet.CultureRow(
+                    unit.code, unit.name, unit.depth - base, unit.submitted, note=note
+                )
+            )
+            continue
+        rows.append(
+            culture_sheet.CultureRow(
+                code=unit.code,
+                name=unit.name,
+                depth=unit.depth - base,
+                n=mine.n,
+                health=mine.health,
+                band=mine.band.label(locale),
+                personal_alignment=mine.personal_alignment,
+                desired_alignment=mine.desired_alignment,
+                positive_energy=mine.positive_energy,
+                top=[[words(b.id) for b in mine.top[lens]] for lens in culture.LENSES],
+                gaps=[(words(g.behaviour.id), g.points) for g in mine.gaps],
+            )
+        )
+    return culture_sheet.CultureSheet(
+        pick=found.pick,
+        lens_names=[str(culture_map.LENS_NAMES[lens]) for lens in culture.LENSES],
+        rows=rows,
+    )

@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_sqlalchemy.pagination import Pagination
 
-from .. import scoring
+from .. import culture_sheet, scoring
 from ..excel import (
     STATUS_DRAFT,
     STATUS_NOT_STARTED,
@@ -44,7 +45,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import audit, org, paging, privacy, results
+from . import audit, culture_results, org, paging, privacy, results
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
@@ -383,6 +384,12 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         generated_by = actor.name if actor is not None else gettext("command line")
         pending = None if published else privacy.results_pending_note(period)
     people_shown = published and not hidden
+    extra_sheets = []
+    if published:
+        with force_locale(locale):
+            culture_data = culture_results.sheet_data(period, scope.path, locale)
+        if culture_data is not None:
+            extra_sheets.append(partial(culture_sheet.write_culture_sheet, data=culture_data))
     return Report(
         locale=locale,
         period_code=period.code,
@@ -416,6 +423,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         reverse_items=[i.code for i in results.version_items(version) if i.reverse],
         results_pending=pending,
         non_respondents=None if published or hidden else non_respondents(period, scope),
+        extra_sheets=extra_sheets,
     )
 
 

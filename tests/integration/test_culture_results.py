@@ -3,15 +3,18 @@ module, hidden units hidden), and the employee's own map beside their unit's."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from surveyapp import culture
 from surveyapp.i18n import format_number
 from surveyapp.models import CultureChoice, Period
 from surveyapp.services import culture_map, culture_results, periods
+from tests.factories import download_export
 
 CURRENT_BAD = ["L01", "L02", "L03", "L04", "BP-1", "AK-1", "KO-1", "HA-1", "LO-1", "AD-1"]
 DESIRED = ["BP-1", "BP-2", "AK-1", "AK-2", "KO-1", "HA-1", "LO-1", "AD-1", "KL-1", "KL-2"]
@@ -132,3 +135,19 @@ def test_change_since_the_previous_closed_period(build, session, org, hr_client,
     text = hr_client.get(f"/hr/periods/{later.id}/units/{org.bidang_a1.id}").get_data(as_text=True)
     assert "+33,33" in text
     assert session.scalar(sa.select(sa.func.count()).select_from(Period)) >= 2
+
+
+def test_the_workbook_has_the_peta_budaya_sheet_with_the_published_numbers(
+    closed, org, hr_client, session
+):
+    got = download_export(hr_client, f"/hr/periods/{closed.id}/report.xlsx", org.dinas_a.id)
+    assert got.status_code == 200
+    book = load_workbook(io.BytesIO(got.data))
+    assert book.sheetnames[-1] == "Peta Budaya"
+    sheet = book["Peta Budaya"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1]}
+    want = culture_results.group_culture(closed, org.bidang_a1.path)
+    line = rows["A-1"]
+    assert line[2] == 6 and line[3] == want.health and line[7] == want.positive_energy
+    assert line[4] == want.band.label_id
+    assert "Saling menyalahkan" in line[9]  # the top list of today's culture
