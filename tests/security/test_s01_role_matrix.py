@@ -30,6 +30,9 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "survey.page": {"GET": "user"},
     "survey.save_page": {"POST": "user"},
     "survey.autosave": {"POST": {"anonymous": 302, "employee": 400, "hr": 400, "admin": 400}},
+    "survey.culture_autosave": {
+        "POST": {"anonymous": 302, "employee": 400, "hr": 400, "admin": 400}
+    },
     "survey.review": {"GET": "user"},
     "survey.submit": {"POST": "user"},
     "survey.result": {"GET": "user"},
