@@ -142,7 +142,8 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.goto(live_server.url + "/admin/questions")
     page.get_by_role("link", name="v1").click()
     page.get_by_role("button", name="Draf baru dari versi ini").click()
-    expect(page.locator("h1")).to_contain_text("v2")
+    # v2 is the version with the culture map (migration 0009): the new draft is v3.
+    expect(page.locator("h1")).to_contain_text("v3")
     first = page.locator("textarea").first
     first.fill("Saya melayani masyarakat dengan sepenuh hati.")
     page.get_by_role("button", name="Simpan draf").click()
@@ -153,7 +154,7 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.get_by_label("Kode").fill("2027-S1")
     page.get_by_label("Nama").fill("Semester I 2027")
     # Only published versions are offered for a period.
-    page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v2")
+    page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v3")
     page.get_by_label("Dibuka").fill("2027-01-05T08:00")
     page.get_by_label("Batas waktu").fill("2027-02-05T16:00")
     page.get_by_label("Unit yang diikutkan").select_option(index=0)
