@@ -54,6 +54,11 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
         "POST": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}
     },
     "admin.home": {"GET": "admin"},
+    "admin.culture_section": {"GET": "admin"},
+    "admin.culture_section_save": {"POST": "admin"},
+    "admin.culture_section_add": {"POST": "admin"},
+    "admin.culture_limiting_add": {"POST": "admin"},
+    "admin.culture_limiting_remove": {"POST": "admin"},
     "admin.period_new": {"GET": "admin", "POST": "admin"},
     "admin.period_detail": {"GET": "admin"},
     "admin.period_open": {"POST": "admin"},
@@ -98,7 +103,20 @@ ARGUMENTS = {
     "job_id": lambda w: w["job"].id,
     "token": lambda w: "no-such-upload",
     "item_id": lambda w: w["period"].version.items[0].id,
+    "behaviour_id": lambda w: _a_limiting_behaviour(),
 }
+
+
+def _a_limiting_behaviour() -> int:
+    import sqlalchemy as sa
+
+    from surveyapp.extensions import db
+    from surveyapp.models import CultureBehaviour
+
+    return db.session.scalar(
+        sa.select(CultureBehaviour.id).where(CultureBehaviour.kind == "limiting").limit(1)
+    )
+
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry
 
