@@ -79,6 +79,18 @@ def test_pick_reload_change_send_and_see_my_culture_map(phone, live_server):
     phone.reload()
     assert _chosen(phone) == order[1:11]
 
+    # The same page on a desktop in English (a second session of the same person).
+    desk = phone.context.browser.new_context(viewport={"width": 1366, "height": 768})
+    wide = desk.new_page()
+    log_in(wide, live_server, role)
+    wide.get_by_role("button", name="English").click()
+    wide.goto(f"{live_server.url}/survey/{OPEN}/page/8")
+    expect(wide.locator("#culture-count")).to_have_text("10 of 10 chosen")
+    assert no_horizontal_scroll(wide)
+    wide.screenshot(path=str(ARTIFACTS / "culture-map-1366-en.png"))
+    wide.get_by_role("button", name="Bahasa Indonesia").click()
+    desk.close()
+
     phone.locator("button.go-next").click()
     for number in (9, 10):
         expect(phone).to_have_url(re.compile(f"/page/{number}$"))
