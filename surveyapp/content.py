@@ -578,3 +578,43 @@ ITEMS: tuple[dict, ...] = (
         ),
     },
 )
+
+# --- the culture map (Peta Budaya), inserted by migration 0009 into version 2 -------------
+# How many behaviours a person chooses in each lens.
+CULTURE_PICK = 10
+
+# Limiting behaviours (perilaku penghambat) offered beside the 21 BerAKHLAK behaviours: the
+# habits people in a Pemda name when work does not go well. Written as behaviours one can
+# see, not as judgements of people.
+LIMITING_BEHAVIOURS: tuple[dict, ...] = (
+    {"code": "L01", "id": "Saling menyalahkan", "en": "Blaming one another"},
+    {"code": "L02", "id": "Birokrasi berbelit-belit", "en": "Convoluted red tape"},
+    {"code": "L03", "id": "Menunda-nunda pekerjaan", "en": "Putting work off"},
+    {"code": "L04", "id": "Takut mengambil keputusan", "en": "Afraid to make decisions"},
+    {
+        "code": "L05",
+        "id": "Bekerja sendiri-sendiri (ego sektoral)",
+        "en": "Working in silos",
+    },
+    {"code": "L06", "id": "Informasi tidak dibagi", "en": "Information is not shared"},
+    {"code": "L07", "id": "Pilih kasih", "en": "Favouritism"},
+    {
+        "code": "L08",
+        "id": "Asal bapak senang (ABS)",
+        "en": "Telling superiors only what they want to hear",
+    },
+    {"code": "L09", "id": "Menghindari tanggung jawab", "en": "Avoiding responsibility"},
+    {
+        "code": "L10",
+        "id": "Mencari-cari kesalahan orang lain",
+        "en": "Looking for other people's mistakes",
+    },
+    {"code": "L11", "id": "Menolak perubahan", "en": "Resisting change"},
+    {
+        "code": "L12",
+        "id": "Bekerja sekadar menggugurkan kewajiban",
+        "en": "Doing only the bare minimum",
+    },
+    {"code": "L13", "id": "Tidak tepat waktu (jam karet)", "en": 'Not on time ("rubber time")'},
+    {"code": "L14", "id": "Gosip dan saling curiga", "en": "Gossip and mutual suspicion"},
+)

@@ -700,3 +700,14 @@ def flatten(tree: dict) -> list[tuple[str, str, str | None, int]]:
         for child in reversed(node.get("children", [])):
             stack.append((child, node["code"], depth + 1))
     return rows
+
+
+# --- the culture map of the demo (services/demo._choose_culture) ------------------------------
+# How strongly a unit's working climate (its shift on the Likert answers) shows in what its
+# people choose for "my unit today": a unit below the mean sees limiting behaviours, above it
+# BerAKHLAK ones. Each unit has a few limiting habits of its own that its people name first.
+CULTURE_CLIMATE_WEIGHT = 2.4
+CULTURE_OWN_HABITS = 3  # limiting behaviours a unit is known for
+CULTURE_HABIT_BOOST = 4.0
+CULTURE_SELF_LIMITING = 0.12  # people seldom pick a limiting behaviour for themselves
+CULTURE_DESIRED_LIMITING = 0.01

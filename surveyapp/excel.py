@@ -68,6 +68,7 @@ SHEET_NAMES: dict[str, SheetName] = {
     "methodology": SheetName("Metodologi", "Methodology"),
     "heatmap": SheetName("Peta Panas", "Heatmap"),
     "plans": SheetName("Rencana Aksi", "Action plans"),
+    "culture": SheetName("Peta Budaya", "Culture map"),
     "non_respondents": SheetName("Belum mengisi", "Not submitted"),
     "activation_codes": SheetName("Kode aktivasi", "Activation codes"),
 }
@@ -246,6 +247,7 @@ class Report:
     # None in a participation workbook.
     heatmap: Any = None
     plans: Any = None
+    culture: Any = None  # services/culture_results.CultureSheet (culture_sheet.py writes it)
     strongest: ValueStat | None = None
     weakest: ValueStat | None = None
     previous_period: str | None = None  # the name of the period changes are measured against
@@ -1335,6 +1337,16 @@ class _Writer:
             self.book, report.plans, report.locale, name=SHEET_NAMES["plans"](report.locale)
         )
 
+    def culture(self) -> None:
+        """Peta Budaya, where the version has a culture map (culture_sheet.py)."""
+        if self.report.culture is None:
+            return
+        from .culture_sheet import write_culture_sheet
+
+        name = SHEET_NAMES["culture"](self.report.locale)
+        sheet = write_culture_sheet(self.book, self.report.culture, name=name)
+        print_setup(sheet, self.report.period_name)  # page and footer: written at the end
+
     def methodology(self) -> None:
         report = self.report
         labels_width = 34
@@ -1497,6 +1509,7 @@ RESULT_SHEETS: list[tuple[str, SheetWriter]] = [
     ("items", _Writer.items),
     ("charts", _Writer.charts),
     ("plans", _Writer.plans),
+    ("culture", _Writer.culture),
     ("methodology", _Writer.methodology),
 ]
 # The participation workbook of a period whose results are not published (docs/privacy.md).

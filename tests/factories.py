@@ -63,6 +63,17 @@ class Builder:
             sa.select(QuestionnaireVersion).order_by(QuestionnaireVersion.id).limit(1)
         )
 
+    def culture_version(self) -> QuestionnaireVersion:
+        """The default questionnaire's version with the culture map (migration 0009)."""
+        from surveyapp.models import CultureMap
+
+        return self.session.scalar(
+            sa.select(QuestionnaireVersion)
+            .join(CultureMap, CultureMap.version_id == QuestionnaireVersion.id)
+            .order_by(QuestionnaireVersion.id)
+            .limit(1)
+        )
+
     def unit(self, code: str | None = None, name: str | None = None, parent: Unit | None = None):
         n = next(_seq)
         return org.add_unit(code or f"U{n}", name or f"Unit {n}", parent)

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import utcnow
 from ..parsing import id_arg, page_arg
-from ..services import jobs, paging, reminders, reports, targets
+from ..services import culture_results, jobs, paging, reminders, reports, targets
 from . import bp
 from .forms import RemindForm
 
@@ -231,7 +231,12 @@ def unit_results(period_id: int, unit_id: int):
             [(v.name, v.mean, v.previous) for v in page.values],
             thresholds=page.thresholds,
         )
-    return render_template("hr/unit_results.html", page=page, chart=chart)
+    culture_page = None
+    if page.results_shown and not page.withheld:
+        culture_page = culture_results.unit_page(
+            period, scope.path, scope.code, current_locale(), page.previous
+        )
+    return render_template("hr/unit_results.html", page=page, chart=chart, culture=culture_page)
 
 
 @bp.post("/periods/<int:period_id>/report.xlsx")

@@ -1,6 +1,15 @@
 """Typed models, one module per aggregate."""
 
 from .audit import AuditLog
+from .culture import (
+    KIND_LIMITING,
+    KIND_VALUE,
+    LENSES,
+    CultureBehaviour,
+    CultureChoice,
+    CultureMap,
+    CultureOrder,
+)
 from .job import JOB_DONE, JOB_EXPIRED, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, Job
 from .org import JENIS, ROLE_ADMIN, ROLE_EMPLOYEE, ROLE_HR, ROLES, Employee, Unit
 from .period import (
@@ -44,6 +53,13 @@ __all__ = [
     "ActionPlan",
     "PlanAction",
     "PlanNote",
+    "KIND_LIMITING",
+    "KIND_VALUE",
+    "LENSES",
+    "CultureBehaviour",
+    "CultureChoice",
+    "CultureMap",
+    "CultureOrder",
     "JENIS",
     "JOB_DONE",
     "JOB_EXPIRED",

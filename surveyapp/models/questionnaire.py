@@ -90,6 +90,8 @@ class QuestionnaireVersion(db.Model):
     items: Mapped[list[Item]] = relationship(
         back_populates="version", order_by="Item.position", cascade="all, delete-orphan"
     )
+    # The optional culture-map section (models/culture.py); None when the version has none.
+    culture_map = relationship("CultureMap", uselist=False, cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": lock_version}
 

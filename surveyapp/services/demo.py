@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from .. import demo_data
 from ..extensions import db
 from ..models import (
+    LENSES,
     RESPONSE_DRAFT,
     RESPONSE_SUBMITTED,
     Answer,
+    CultureChoice,
     Employee,
     Item,
     Questionnaire,
@@ -25,7 +27,7 @@ from ..models import (
     Unit,
     utcnow,
 )
-from . import accounts, audit, org, periods, reminders, results, targets
+from . import accounts, audit, culture_map, org, periods, reminders, results, targets
 
 DEMO_PASSWORDS = {
     "admin": "Admin-Demo-2026!",
@@ -225,10 +227,13 @@ def seed(employees: int = 200, seed_value: int = 2026, progress=None) -> list[De
     progress = progress or (lambda done, total: None)
     steps = 3 * max(employees, 3)
     rng = random.Random(seed_value)  # reproducible demo data, not a secret  # nosec B311
+    # The default questionnaire's latest published version: the one with the culture map
+    # (migration 0009) where it exists.
     version = db.session.scalar(
         sa.select(QuestionnaireVersion)
         .join(Questionnaire)
-        .order_by(QuestionnaireVersion.id)
+        .where(QuestionnaireVersion.status == "published")
+        .order_by(QuestionnaireVersion.number.desc(), QuestionnaireVersion.id)
         .limit(1)
     )
     if version is None:
@@ -519,3 +524,69 @@ def _fill(
     db.session.execute(sa.insert(Answer), answers)
     submitted = [r for r, plan in zip(response_ids, plans, strict=True) if plan[3] == "submitted"]
     results.store_value_sums(submitted)
+    _choose_culture(version, rng, culture, response_ids, plans)
+
+
+def _choose_culture(version, rng, culture, response_ids, plans) -> None:
+    """The culture map, where the version has one: exactly `pick` behaviours per lens for a
+    submitted response, the first lens only for a draft. Units differ: each has values it
+    leans to and limiting habits of its own, and a unit whose Likert answers run low (its
+    `culture` shift) names more limiting behaviours for today."""
+    found = culture_map.section(version)
+    if found is None:
+        return
+    rows = list(found.behaviours)
+    unit_taste: dict[int, dict[int, float]] = {}
+    chosen = []
+    for response_id, (_e, unit_id, _p, state, started, _sub) in zip(
+        response_ids, plans, strict=True
+    ):
+        taste = unit_taste.get(unit_id)
+        if taste is None:
+            habits = set(
+                rng.sample([b.id for b in rows if b.limiting], demo_data.CULTURE_OWN_HABITS)
+            )
+            taste = unit_taste[unit_id] = {
+                b.id: (demo_data.CULTURE_HABIT_BOOST if b.id in habits else 1.0)
+                * math.exp(rng.gauss(0, 0.6))
+                for b in rows
+            }
+        climate = culture.get(unit_id, 0.0) + rng.gauss(0, 0.3)
+        weights = {
+            "self": {
+                b.id: taste[b.id] * (demo_data.CULTURE_SELF_LIMITING if b.limiting else 1.0)
+                for b in rows
+            },
+            "current": {
+                b.id: taste[b.id]
+                * math.exp(
+                    (-1 if b.limiting else 1) * demo_data.CULTURE_CLIMATE_WEIGHT * climate
+                    - (0.4 if b.limiting else 0.0)
+                )
+                for b in rows
+            },
+            "desired": {
+                b.id: (demo_data.CULTURE_DESIRED_LIMITING if b.limiting else taste[b.id] ** 0.5)
+                for b in rows
+            },
+        }
+        lenses = LENSES if state == "submitted" else LENSES[:1]
+        for lens in lenses:
+            for behaviour_id in _weighted_sample(rng, weights[lens], found.pick):
+                chosen.append(
+                    {
+                        "response_id": response_id,
+                        "lens": lens,
+                        "behaviour_id": behaviour_id,
+                        "chosen_at": started,
+                    }
+                )
+    if chosen:
+        db.session.execute(sa.insert(CultureChoice), chosen)
+
+
+def _weighted_sample(rng, weights: dict[int, float], k: int) -> list[int]:
+    """k distinct keys, each drawn with chance in proportion to its weight (Efraimidis and
+    Spirakis: the k largest u ** (1 / w))."""
+    keyed = sorted(weights, key=lambda key: rng.random() ** (1 / weights[key]), reverse=True)
+    return keyed[:k]

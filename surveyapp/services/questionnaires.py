@@ -24,7 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
-from . import audit
+from . import audit, culture_map
 
 
 class QuestionnaireError(ValueError):
@@ -330,6 +330,7 @@ def new_draft(version: QuestionnaireVersion, *, actor: Employee) -> Questionnair
     ]
     db.session.add(draft)
     db.session.flush()
+    culture_map.copy_section(version, draft)
     audit.record(
         "version_copied",
         actor=actor,

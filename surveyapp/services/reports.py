@@ -47,7 +47,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import audit, org, paging, privacy, results
+from . import audit, culture_results, org, paging, privacy, results
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
@@ -449,6 +449,8 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
 
         extra["heatmap"] = heatmap.heatmap(period, scope, locale)
         extra["plans"] = plans.plans_report(period, scope, locale)
+        with force_locale(locale):
+            extra["culture"] = culture_results.sheet_data(period, scope.path, locale)
     else:
         rows = tree_order(_participation_rows(period, scope))
         units = [_participation_line(r, r.depth) for r in rows]

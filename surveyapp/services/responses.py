@@ -22,7 +22,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import periods, results
+from . import culture_map, periods, results
 
 
 @dataclass(frozen=True)
@@ -53,22 +53,28 @@ def statuses_for(employee: Employee, periods: list[Period]) -> list[ResponseStat
     )
     rows = db.session.execute(
         sa.select(
-            Response.period_id, Response.state, Response.submitted_at, sa.func.count(Answer.id)
+            Response.period_id,
+            Response.state,
+            Response.submitted_at,
+            sa.func.count(Answer.id),
+            Response.id,
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.employee_id == employee.id, Response.period_id.in_(period_ids))
         .group_by(Response.id, Response.period_id, Response.state, Response.submitted_at)
     ).all()
     by_period = {r[0]: r for r in rows}
+    lenses = culture_map.progress_by_response([r[4] for r in rows])
     statuses = []
     for period in periods:
         row = by_period.get(period.id)
-        total = totals.get(period.id, 0)
+        total = totals.get(period.id, 0) + culture_map.lens_total(period.version)
         if row is None:
             statuses.append(ResponseStatus(period, "not_started", 0, total, None))
         else:
             state = "submitted" if row[1] == RESPONSE_SUBMITTED else "draft"
-            statuses.append(ResponseStatus(period, state, row[3], total, row[2]))
+            answered = row[3] + lenses.get(row[4], 0)
+            statuses.append(ResponseStatus(period, state, answered, total, row[2]))
     return statuses
 
 
@@ -219,6 +225,9 @@ def submit(response: Response, now: datetime | None = None) -> bool:
     missing = missing_items(response)
     if missing:
         raise ResponseError("incomplete", {"items": [i.code for i in missing]})
+    lenses = culture_map.incomplete_lenses(response)
+    if lenses:  # every lens of the culture map needs exactly its number of choices
+        raise ResponseError("culture_incomplete", {"lenses": lenses})
     now = now or utcnow()
     result = db.session.execute(
         sa.update(Response)
@@ -295,3 +304,13 @@ def answered_count(response: Response) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Answer.id)).where(Answer.response_id == response.id)
     )
+
+
+def progress(response: Response | None, version) -> tuple[int, int]:
+    """(answered, total) for the progress bar: every item, and each lens of the culture map
+    as one answer once it holds exactly its number of choices."""
+    total = len(version.items) + culture_map.lens_total(version)
+    if response is None:
+        return 0, total
+    lenses = culture_map.progress_by_response([response.id]).get(response.id, 0)
+    return answered_count(response) + lenses, total

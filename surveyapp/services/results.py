@@ -15,13 +15,13 @@ period allows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from .. import scoring
+from .. import culture, scoring
 from ..extensions import db
 from ..models import (
     PERIOD_CLOSED,
@@ -29,6 +29,7 @@ from ..models import (
     RESPONSE_SUBMITTED,
     Answer,
     CoreValue,
+    CultureChoice,
     Item,
     Period,
     PeriodUnit,
@@ -617,9 +618,12 @@ class Tree:
     moments: dict[str, scoring.Moments]
     counts: dict[str, dict[int, dict[int, int]]]  # group -> item id -> answer -> people
     hidden: dict[str, str]  # group -> scoring.WITHHELD_*
+    # group -> lens -> culture behaviour id -> people who chose it (the culture map; empty
+    # for a version without one, and in snapshots made before it existed)
+    culture: dict[str, dict[str, dict[int, int]]] = field(default_factory=dict)
 
 
-TREE_STEPS = 5  # the four queries of build_tree, then storing it
+TREE_STEPS = 6  # the five queries of build_tree, then storing it
 
 
 def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
@@ -659,6 +663,13 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
                 for answer, n in by_answer.items():
                     target[answer] = target.get(answer, 0) + n
     step(3)
+    chosen: dict[str, dict[str, dict[int, int]]] = {}
+    if period.version.culture_map is not None:
+        chosen = {g: {} for g in tallies}
+        for path, by_lens in _culture_counts_by_path(period, units).items():
+            for group in groups_of(path):
+                culture.add_counts(chosen[group], by_lens)
+    step(4)
     hide = bool(period.hide_individuals)
     hidden = {}
     if hide:
@@ -668,7 +679,7 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
             {g: m.n for g, m in moments.items()},
             rules.min_group_size,
         )
-    step(4)
+    step(5)
     base = min((u.depth for u in units), default=0)
     return Tree(
         version_id=period.version_id,
@@ -688,7 +699,28 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
         moments=moments,
         counts=counts,
         hidden=hidden,
+        culture=chosen,
     )
+
+
+def _culture_counts_by_path(
+    period: Period, units: list[PeriodUnit]
+) -> dict[str, dict[str, dict[int, int]]]:
+    """unit path -> lens -> culture behaviour id -> how many submitted responses chose it: one
+    GROUP BY over the period's choices, by the response's unit id, like the answer counts."""
+    query = (
+        sa.select(Response.unit_id, CultureChoice.lens, CultureChoice.behaviour_id, sa.func.count())
+        .select_from(CultureChoice)
+        .join(Response, Response.id == CultureChoice.response_id)
+        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
+        .group_by(Response.unit_id, CultureChoice.lens, CultureChoice.behaviour_id)
+    )
+    path_of = {u.unit_id: u.path for u in units}
+    found: dict[str, dict[str, dict[int, int]]] = {}
+    for unit_id, lens, behaviour_id, n in db.session.connection().execute(query):
+        by_lens = found.setdefault(path_of.get(unit_id, ORGANISATION), {})
+        by_lens.setdefault(lens, {})[behaviour_id] = n
+    return found
 
 
 def parents(paths) -> dict[str, str | None]:

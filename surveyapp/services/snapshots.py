@@ -73,7 +73,7 @@ def verify(period: Period) -> list[str]:
         problems.append("snapshot made for another version or privacy setting")
     if stored.units != fresh.units:
         problems.append("unit tree differs")
-    for name in ("tallies", "moments", "counts", "hidden"):
+    for name in ("tallies", "moments", "counts", "hidden", "culture"):
         have, want = to_json(stored)[name], to_json(fresh)[name]
         for group in sorted(set(have) | set(want)):
             if have.get(group) != want.get(group):
@@ -111,6 +111,13 @@ def to_json(tree: results.Tree) -> dict:
             for g, by_item in tree.counts.items()
         },
         "hidden": dict(sorted(tree.hidden.items())),
+        "culture": {
+            g: {
+                lens: {str(b): n for b, n in sorted(by_behaviour.items())}
+                for lens, by_behaviour in sorted(by_lens.items())
+            }
+            for g, by_lens in tree.culture.items()
+        },
     }
 
 
@@ -136,4 +143,11 @@ def from_json(data: dict) -> results.Tree:
             for g, by_item in data["counts"].items()
         },
         hidden=dict(data["hidden"]),
+        culture={
+            g: {
+                lens: {int(b): n for b, n in by_behaviour.items()}
+                for lens, by_behaviour in by_lens.items()
+            }
+            for g, by_lens in data.get("culture", {}).items()
+        },
     )

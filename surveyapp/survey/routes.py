@@ -16,11 +16,12 @@ from .. import charts
 from ..db_sqlite import writes
 from ..extensions import db
 from ..i18n import current_locale
-from ..models import RESPONSE_SUBMITTED, Period, utcnow
+from ..models import LENSES, RESPONSE_SUBMITTED, Period, utcnow
 from ..models.questionnaire import SCALE_CEILING, SCALE_FLOOR
 from ..nip import format_nip
 from ..parsing import ascii_int
-from ..services import employees, periods, personal, responses
+from ..services import culture_map, culture_results, employees, periods, personal, responses
+from ..services.culture_map import CultureError
 from ..services.responses import ResponseError
 from . import bp
 
@@ -32,6 +33,12 @@ ERRORS = {
     "already_submitted": (409, _l("Your answers were already sent and can no longer change.")),
     "nothing_to_save": (400, _l("No answer was sent.")),
     "incomplete": (409, _l("Some questions are not answered yet.")),
+    "culture_incomplete": (
+        409,
+        _l("Each part of the culture map needs exactly the number of behaviours it asks for."),
+    ),
+    "unknown_behaviour": (404, _l("This behaviour is not part of the culture map.")),
+    "too_many": (422, _l("You have already chosen the full number. Untick one first.")),
 }
 
 
@@ -62,45 +69,80 @@ def home():
     )
 
 
+class LensPage:
+    """A culture-map page in the row of steps: a short code and a name, like a core value."""
+
+    def __init__(self, lens: str, index: int):
+        self.lens = lens
+        self.code = _("C%(n)d", n=index)
+
+    def name(self, _locale: str) -> str:
+        return str(culture_map.LENS_NAMES[self.lens])
+
+
 def _page_context(period: Period, number: int):
-    pages = responses.value_pages(period.version)
+    value_pages = responses.value_pages(period.version)
+    found = culture_map.section(period.version)
+    lens_pages = [(LensPage(lens, i), []) for i, lens in enumerate(LENSES, 1)] if found else []
+    pages = value_pages + lens_pages
     if not 1 <= number <= len(pages):
         abort(404)
     response = responses.find_response(period, _me())
     answers = responses.answers_by_code(response)
+    chosen = culture_map.choices(response) if found else {}
     writable = periods.accepts_answers(period) and (
         response is None or response.state != RESPONSE_SUBMITTED
     )
     value, items = pages[number - 1]
-    return {
+    answered, total = responses.progress(response, period.version)
+    context = {
         "period": period,
         "pages": pages,
-        "steps": _steps(pages, answers),
+        "steps": _steps(pages, answers, chosen, found.pick if found else 0),
         "number": number,
         "value": value,
         "items": items,
         "answers": answers,
-        "answered": len(answers),
-        "total": sum(len(i) for _v, i in pages),
+        "answered": answered,
+        "total": total,
         "writable": writable,
         "response": response,
         "locale": current_locale(),
         "version": period.version,
+        "lens": None,
     }
+    if isinstance(value, LensPage):
+        context.update(
+            lens=value.lens,
+            pick=found.pick,
+            question=culture_map.LENS_QUESTIONS[value.lens] % {"n": found.pick},
+            behaviours=culture_map.ordered_behaviours(period, _me(), response),
+            chosen=chosen[value.lens],
+        )
+    return context
 
 
-def _steps(pages, answers: dict[str, int]) -> list[tuple[int, object, int, int]]:
-    """(page number, core value, answered, items) for the step markers above each page."""
-    return [
-        (n, value, sum(item.code in answers for item in items), len(items))
-        for n, (value, items) in enumerate(pages, 1)
-    ]
+def _steps(pages, answers: dict[str, int], chosen, pick: int) -> list:
+    """(page number, core value or lens, answered, items) for the step markers above each
+    page; a lens counts its choices against the number to choose."""
+    steps = []
+    for n, (value, items) in enumerate(pages, 1):
+        if isinstance(value, LensPage):
+            steps.append((n, value, min(len(chosen[value.lens]), pick), pick))
+        else:
+            steps.append((n, value, sum(item.code in answers for item in items), len(items)))
+    return steps
+
+
+def _render_page(context, status: int = 200):
+    template = "survey/culture.html" if context["lens"] else "survey/page.html"
+    return render_template(template, **context), status
 
 
 @bp.get("/survey/<period_code>/page/<int:number>")
 @login_required
 def page(period_code: str, number: int):
-    return render_template("survey/page.html", **_page_context(_period(period_code), number))
+    return _render_page(_page_context(_period(period_code), number))
 
 
 @bp.post("/survey/<period_code>/page/<int:number>")
@@ -110,6 +152,8 @@ def save_page(period_code: str, number: int):
     """The form without JavaScript: save what is ticked, then go where the button says."""
     period = _period(period_code)
     context = _page_context(period, number)
+    if context["lens"]:
+        return _save_lens(context)
     values = {}
     for item in context["items"]:
         raw = request.form.get(f"item-{item.code}", "")
@@ -159,7 +203,61 @@ def save_page(period_code: str, number: int):
 def _page_error(context, code: str):
     status, message = ERRORS[code]
     flash(str(message), "error")
-    return render_template("survey/page.html", **context), status
+    return _render_page(context, status)
+
+
+def _go(period: Period, number: int, pages: int):
+    go = request.form.get("go", "stay")
+    if go == "next" and number < pages:
+        number += 1
+    elif go == "prev" and number > 1:
+        number -= 1
+    elif go == "review":
+        return redirect(url_for(".review", period_code=period.code), code=303)
+    return redirect(url_for(".page", period_code=period.code, number=number), code=303)
+
+
+def _save_lens(context):
+    """A culture-map page without JavaScript: the ticked boxes replace the lens's choices.
+    More than the number to choose is refused whole, with the boxes as the person left them;
+    fewer is kept, and said."""
+    period, lens, pick = context["period"], context["lens"], context["pick"]
+    codes = set(request.form.getlist("choice"))
+    if len(codes) > pick:
+        db.session.rollback()
+        flash(
+            _(
+                "You ticked %(chosen)d behaviours; choose exactly %(pick)d. Nothing was saved: "
+                "untick %(extra)d and save again.",
+                chosen=len(codes),
+                pick=pick,
+                extra=len(codes) - pick,
+            ),
+            "error",
+        )
+        context["chosen"] = codes
+        return _render_page(context, 422)
+    if codes != context["chosen"]:
+        try:
+            culture_map.save_lens(period, _me(), lens, codes)
+        except (CultureError, ResponseError) as error:
+            db.session.rollback()
+            return _page_error(context, error.code)
+        db.session.commit()
+    if len(codes) < pick:
+        flash(
+            _(
+                "%(name)s: %(chosen)d of %(pick)d chosen. Choose %(left)d more before you send.",
+                name=culture_map.LENS_NAMES[lens],
+                chosen=len(codes),
+                pick=pick,
+                left=pick - len(codes),
+            ),
+            "warning",
+        )
+    elif request.form.get("go", "stay") == "stay":
+        flash(_("Your choices on this page are saved."), "success")
+    return _go(period, context["number"], len(context["pages"]))
 
 
 @bp.post("/survey/<period_code>/answers")
@@ -179,14 +277,42 @@ def autosave(period_code: str):
     except ResponseError as error:
         db.session.rollback()
         return _json_error(error.code)
-    answered = responses.answered_count(response)
+    answered, total = responses.progress(response, period.version)
+    db.session.commit()
+    return jsonify(saved=True, item=data["item"], value=value, answered=answered, total=total)
+
+
+@bp.post("/survey/<period_code>/culture")
+@writes
+@login_required
+def culture_autosave(period_code: str):
+    """One tick or untick on a culture-map page, saved at once by static/js/culture.js."""
+    period = _period(period_code)
+    data = request.get_json(silent=True)
+    if (
+        not isinstance(data, dict)
+        or data.get("lens") not in LENSES
+        or not isinstance(data.get("behaviour"), str)
+        or not isinstance(data.get("chosen"), bool)
+    ):
+        return _json_error("nothing_to_save")
+    try:
+        response, count = culture_map.set_choice(
+            period, _me(), data["lens"], data["behaviour"], data["chosen"]
+        )
+    except (CultureError, ResponseError) as error:
+        db.session.rollback()
+        return _json_error(error.code)
+    answered, total = responses.progress(response, period.version)
     db.session.commit()
     return jsonify(
         saved=True,
-        item=data["item"],
-        value=value,
+        lens=data["lens"],
+        behaviour=data["behaviour"],
+        chosen=data["chosen"],
+        count=count,
         answered=answered,
-        total=len(period.version.items),
+        total=total,
     )
 
 
@@ -208,6 +334,8 @@ def review(period_code: str):
         for position, item in enumerate(items, 1)
         if item.code not in answers
     ]
+    answered, total = responses.progress(response, period.version)
+    lenses = _lens_review(period, response, len(pages))
     return render_template(
         "survey/review.html",
         period=period,
@@ -216,11 +344,52 @@ def review(period_code: str):
         answers=answers,
         version=period.version,
         missing=missing,
-        answered=len(answers),
-        total=len(period.version.items),
+        lenses=lenses,
+        lens_missing=[lens for lens in lenses if lens["count"] != lens["pick"]],
+        answered=answered,
+        total=total,
         writable=periods.accepts_answers(period)
         and (response is None or response.state != RESPONSE_SUBMITTED),
         locale=current_locale(),
+    )
+
+
+def _lens_review(period: Period, response, value_page_count: int) -> list[dict]:
+    """Per lens of the culture map: its page, name, the chosen behaviours (in the person's
+    order) and how many against the number to choose; empty without a culture map."""
+    found = culture_map.section(period.version)
+    if found is None:
+        return []
+    chosen = culture_map.choices(response)
+    ordered = culture_map.ordered_behaviours(period, _me(), response)
+    return [
+        {
+            "lens": lens,
+            "number": value_page_count + i,
+            "name": culture_map.LENS_NAMES[lens],
+            "chosen": [b for b in ordered if b.code in chosen[lens]],
+            "count": len(chosen[lens]),
+            "pick": found.pick,
+        }
+        for i, lens in enumerate(LENSES, 1)
+    ]
+
+
+def _culture_message(lenses: dict[str, int], pick: int) -> str:
+    parts = [
+        _(
+            "%(name)s: %(chosen)d of %(pick)d",
+            name=culture_map.LENS_NAMES[lens],
+            chosen=n,
+            pick=pick,
+        )
+        for lens, n in lenses.items()
+    ]
+    return _(
+        "Choose exactly %(pick)d behaviours in each part of the culture map before you send. "
+        "Now: %(parts)s. Nothing was sent.",
+        pick=pick,
+        parts="; ".join(parts),
     )
 
 
@@ -245,6 +414,10 @@ def submit(period_code: str):
         db.session.rollback()
         if error.code == "incomplete":
             flash(str(ERRORS["incomplete"][1]), "error")
+            return redirect(url_for(".review", period_code=period.code), code=303)
+        if error.code == "culture_incomplete":
+            pick = culture_map.section(period.version).pick
+            flash(_culture_message(error.detail["lenses"], pick), "error")
             return redirect(url_for(".review", period_code=period.code), code=303)
         status, message = ERRORS[error.code]
         flash(str(message), "error")
@@ -274,6 +447,7 @@ def result(period_code: str):
         "survey/result.html",
         result=mine,
         chart=chart,
+        culture=culture_results.my_culture(period, response, current_locale()),
         nip=format_nip(current_user.nip),
         printed_at=utcnow(),
     )

@@ -24,6 +24,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("employee", "home", "/"),  # with "Past periods": my history
     ("employee", "questionnaire-1", f"/survey/{OPEN}/page/1"),
     ("employee", "questionnaire-7", f"/survey/{OPEN}/page/7"),
+    ("employee", "culture-map", f"/survey/{OPEN}/page/9"),  # Unit saya saat ini
     ("employee", "review", f"/survey/{OPEN}/review"),
     ("employee", "result", f"/survey/{CLOSED}/result"),
     ("hr", "hr-home", "/hr/"),

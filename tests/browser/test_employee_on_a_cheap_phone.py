@@ -60,12 +60,12 @@ def test_page_steps_are_legible_and_say_the_value_and_its_state(phone, live_serv
     log_in(phone, live_server, newcomer)
     phone.goto(f"{live_server.url}/survey/{OPEN}/page/3")
     steps = phone.locator(".page-steps a")
-    assert steps.count() == 7
-    for n in range(7):
+    assert steps.count() == 10  # seven values, then the culture map's three lenses
+    for n in range(10):
         assert steps.nth(n).evaluate(CONTRAST) >= 4.5, n
-    # All seven on one row of a 360 px screen.
-    assert len({round(steps.nth(n).bounding_box()["y"]) for n in range(7)}) == 1
-    expect(phone.locator(".page-steps")).to_contain_text("Halaman 3 dari 7: Kompeten")
+    # All ten on one row of a 360 px screen.
+    assert len({round(steps.nth(n).bounding_box()["y"]) for n in range(10)}) == 1
+    expect(phone.locator(".page-steps")).to_contain_text("Halaman 3 dari 10: Kompeten")
     expect(steps.nth(0)).to_have_accessible_name(
         re.compile(r"Halaman 1: Berorientasi Pelayanan,\s+semua sudah dijawab")
     )

@@ -68,6 +68,12 @@ person = db.session.scalar(sa.select(Employee).where(Employee.nip == "{nip}"))
 done = responses.answers_by_code(responses.find_response(now, person))
 rest = {{i.code: 1 + n % 5 for n, i in enumerate(now.version.items) if i.code not in done}}
 responses.save_by_code(now, person, rest)
+from surveyapp.services import culture_map
+section = culture_map.section(now.version)
+if section is not None:  # the culture map: the first ten of the list in every lens
+    codes = set(b.code for b in section.behaviours[: section.pick])
+    for lens in ("self", "current", "desired"):
+        culture_map.save_lens(now, person, lens, codes)
 db.session.commit()
 """
     )

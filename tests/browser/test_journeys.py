@@ -23,6 +23,16 @@ def _answer_page(page, value_index=3):
         expect(item).to_have_attribute("data-save", "saved")
 
 
+def choose_ten(page) -> None:
+    """Tick boxes on a culture-map page until it holds ten."""
+    boxes = page.locator("label.culture-choice")
+    n = 0
+    while page.locator('input[name="choice"]:checked').count() < 10:
+        if not boxes.nth(n).locator("input").is_checked():
+            boxes.nth(n).click()
+        n += 1
+
+
 def _fill_in_and_submit(page, server, words):
     page.goto(f"{server.url}/survey/{PERIOD}/page/1")
     for number in range(1, 5):
@@ -36,7 +46,11 @@ def _fill_in_and_submit(page, server, words):
     for number in range(5, 8):
         page.goto(f"{server.url}/survey/{PERIOD}/page/{number}")
         _answer_page(page)
-    page.goto(f"{server.url}/survey/{PERIOD}/review")
+    for number in range(8, 11):  # the culture map: ten behaviours on each lens's page
+        page.goto(f"{server.url}/survey/{PERIOD}/page/{number}")
+        choose_ten(page)
+        page.locator("button.go-next").click()
+    expect(page).to_have_url(re.compile("/review$"))
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name=words["send"]).click()
     expect(page).to_have_url(re.compile("/result$"))
@@ -129,7 +143,8 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.goto(live_server.url + "/admin/questions")
     page.get_by_role("link", name="v1").click()
     page.get_by_role("button", name="Draf baru dari versi ini").click()
-    expect(page.locator("h1")).to_contain_text("v2")
+    # v2 is the version with the culture map (migration 0009): the new draft is v3.
+    expect(page.locator("h1")).to_contain_text("v3")
     # One item at a time: open the first, change its text, save it.
     page.locator("a.item-open").first.click()
     page.locator("textarea").first.fill("Saya melayani masyarakat dengan sepenuh hati.")
@@ -141,7 +156,7 @@ def test_admin_edits_a_draft_publishes_it_and_opens_a_period(browser, live_serve
     page.get_by_label("Kode").fill("2027-S1")
     page.get_by_label("Nama").fill("Semester I 2027")
     # Only published versions are offered for a period.
-    page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v2")
+    page.get_by_label("Versi kuesioner").select_option(label="Penilaian Mandiri BerAKHLAK v3")
     page.get_by_label("Dibuka").fill("2027-01-05T08:00")
     page.get_by_label("Batas waktu").fill("2027-02-05T16:00")
     page.locator("input[name=units]").first.check()  # the top of the tree: the whole city

@@ -19,7 +19,10 @@ FOCUSED = """() => {
   const group = e.type === 'radio'
     ? document.querySelectorAll(`input[name="${e.name}"]:checked`).length : 0;
   return {tag: e.tagName, type: e.type || '', name: e.name || '', value: e.value || '',
-          checked: !!e.checked, group, inForm: !!e.closest('form.questionnaire, form.submit-form')};
+          checked: !!e.checked, group,
+          chosen: document.querySelectorAll('input[name="choice"]:checked').length,
+          pick: e.form && e.form.dataset.pick ? Number(e.form.dataset.pick) : 0,
+          inForm: !!e.closest('form.questionnaire, form.culture, form.submit-form')};
 }"""
 
 
@@ -32,6 +35,13 @@ def _tab_to_the_next_step(page, limit=400) -> str:
         if here.get("type") == "radio" and not here["group"]:
             page.keyboard.press("Space")
             assert page.evaluate(FOCUSED)["checked"]
+        elif (
+            here.get("type") == "checkbox"
+            and here["name"] == "choice"
+            and not here["checked"]
+            and here["chosen"] < here["pick"]
+        ):  # the culture map: tick until the lens holds its number
+            page.keyboard.press("Space")
         elif here.get("type") == "checkbox" and here["name"] == "confirm" and not here["checked"]:
             page.keyboard.press("Space")
         elif here.get("tag") == "BUTTON" and here["inForm"] and here["value"] in {"next", "review"}:
@@ -54,11 +64,11 @@ def test_employee_answers_the_rest_and_sends_with_the_keyboard_only(phone, live_
     log_in(phone, live_server, "employee")
     phone.goto(f"{live_server.url}/survey/{OPEN}/page/1")
     # Whatever language an earlier test left the demo employee in: the keys are the same.
-    for number in range(1, 8):
+    for number in range(1, 11):  # seven values, then the culture map's three lenses
         expect(phone).to_have_url(re.compile(f"/page/{number}$"))
         assert no_horizontal_scroll(phone)
         pressed = _tab_to_the_next_step(phone)
-        assert pressed == ("review" if number == 7 else "next")
+        assert pressed == ("review" if number == 10 else "next")
     expect(phone).to_have_url(re.compile("/review$"))
     expect(phone.locator("form.submit-form button[type=submit]")).to_be_visible()
     assert _tab_to_the_next_step(phone) == "send"

@@ -30,6 +30,9 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
     "survey.page": {"GET": "user"},
     "survey.save_page": {"POST": "user"},
     "survey.autosave": {"POST": {"anonymous": 302, "employee": 400, "hr": 400, "admin": 400}},
+    "survey.culture_autosave": {
+        "POST": {"anonymous": 302, "employee": 400, "hr": 400, "admin": 400}
+    },
     "survey.review": {"GET": "user"},
     "survey.submit": {"POST": "user"},
     "survey.result": {"GET": "user"},
@@ -66,6 +69,11 @@ MATRIX: dict[str, dict[str, str | dict[str, int]]] = {
         "POST": {"anonymous": 302, "employee": 404, "hr": "allowed", "admin": "allowed"}
     },
     "admin.home": {"GET": "admin"},
+    "admin.culture_section": {"GET": "admin"},
+    "admin.culture_section_save": {"POST": "admin"},
+    "admin.culture_section_add": {"POST": "admin"},
+    "admin.culture_limiting_add": {"POST": "admin"},
+    "admin.culture_limiting_remove": {"POST": "admin"},
     "admin.period_new": {"GET": "admin", "POST": "admin"},
     "admin.period_detail": {"GET": "admin"},
     "admin.period_open": {"POST": "admin"},
@@ -121,7 +129,20 @@ ARGUMENTS = {
     "plan_id": lambda w: w["plan"].id,
     "batch": lambda w: "no-such-batch",
     "name": lambda w: "no-such-message.eml",
+    "behaviour_id": lambda w: _a_limiting_behaviour(),
 }
+
+
+def _a_limiting_behaviour() -> int:
+    import sqlalchemy as sa
+
+    from surveyapp.extensions import db
+    from surveyapp.models import CultureBehaviour
+
+    return db.session.scalar(
+        sa.select(CultureBehaviour.id).where(CultureBehaviour.kind == "limiting").limit(1)
+    )
+
 
 ALLOWED = "allowed"  # also usable as a value in an explicit per-role entry
 
