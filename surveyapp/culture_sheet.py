@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .excel import _height, _lines, print_setup
 from .spreadsheet import text_cell
 
 SHEET = "Peta Budaya"
@@ -56,10 +57,11 @@ class CultureSheet:
 
 
 def write_culture_sheet(
-    book: Workbook, data: CultureSheet, *, name: str = SHEET
+    book: Workbook, data: CultureSheet, *, name: str = SHEET, period_name: str = ""
 ) -> WriteOnlyWorksheet:
     """Append the sheet to `book` (write-only) in the current locale and return it."""
     sheet = book.create_sheet(name)
+    print_setup(sheet, period_name)  # before the rows: a write-only sheet writes them first
     bold = Font(bold=True)
     fill = PatternFill("solid", start_color="FFE9EDF2")
 
@@ -78,9 +80,20 @@ def write_culture_sheet(
 
     def text(value, indent: int = 0) -> WriteOnlyCell:
         cell = text_cell(sheet, value)
-        if indent:
-            cell.alignment = Alignment(indent=min(indent, 15))
+        cell.alignment = Alignment(indent=min(indent, 15), vertical="top")
         return cell
+
+    def wrapped(value) -> WriteOnlyCell:
+        """A long list (top behaviours, gaps): wrapped in its column, never spilling right."""
+        cell = text_cell(sheet, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        return cell
+
+    def height_for(texts, column_widths) -> None:
+        """Room in the row appended next for its wrapped texts."""
+        lines = max((_lines(t, w) for t, w in zip(texts, column_widths, strict=False)), default=1)
+        if lines > 1:
+            sheet.row_dimensions[row_number + 1].height = _height(lines)
 
     headers = [
         _("Unit"),
@@ -99,9 +112,14 @@ def write_culture_sheet(
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C2"
+    row_number = 0
+    height_for(headers, widths)
     sheet.append([header(h) for h in headers])
     row_number = 1
     for row in data.rows:
+        tops = ["; ".join(top) for top in (row.top or [()] * len(data.lens_names))]
+        gaps = "; ".join(f"{name} (+{points:.1f})" for name, points in row.gaps)
+        height_for([*tops, gaps, row.note], widths[8:])
         row_number += 1
         sheet.append(
             [
@@ -113,9 +131,9 @@ def write_culture_sheet(
                 number(row.personal_alignment),
                 number(row.desired_alignment),
                 number(row.positive_energy),
-                *(text("; ".join(top)) for top in (row.top or [()] * len(data.lens_names))),
-                text("; ".join(f"{name} (+{points:.1f})" for name, points in row.gaps)),
-                text(row.note),
+                *(wrapped(top) for top in tops),
+                wrapped(gaps),
+                wrapped(row.note),
             ]
         )
     # The chart's table: the health score of the scope and the level below it.

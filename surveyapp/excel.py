@@ -1344,8 +1344,9 @@ class _Writer:
         from .culture_sheet import write_culture_sheet
 
         name = SHEET_NAMES["culture"](self.report.locale)
-        sheet = write_culture_sheet(self.book, self.report.culture, name=name)
-        print_setup(sheet, self.report.period_name)  # page and footer: written at the end
+        write_culture_sheet(
+            self.book, self.report.culture, name=name, period_name=self.report.period_name
+        )
 
     def methodology(self) -> None:
         report = self.report
