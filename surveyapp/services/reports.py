@@ -47,7 +47,7 @@ from ..models import (
     RosterEntry,
     utcnow,
 )
-from . import audit, culture_results, org, paging, privacy, results
+from . import audit, culture_results, org, paging, privacy, results, targets
 from .participation import UnitParticipation, participation
 
 NON_RESPONDENTS_PER_PAGE = 100
@@ -392,15 +392,6 @@ def _roster_count(period: Period, scope: Scope) -> int:
     return db.session.scalar(query)
 
 
-PARTICIPATION_TARGET = 0.80  # share of the roster HR aims for, until periods carry their own
-
-
-def participation_target(period: Period) -> float:
-    """The participation a period aims for: the one place that says it (a per-period target
-    will be read here)."""
-    return PARTICIPATION_TARGET
-
-
 def tree_order(rows: list) -> list:
     """Rows of a unit tree (tree order by internal path, each with `depth` and `name`) in the
     order HR sees the tree: each unit's children by name, each followed by its own subtree."""
@@ -495,7 +486,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         results_pending=pending,
         non_respondents=None if published or hidden else non_respondents(period, scope),
         top_units=[u for u in units if u.depth == (0 if scope.path is None else 1)],
-        participation_target=participation_target(period),
+        participation_target=targets.participation_target(period, scope.unit_id).rate,
         **extra,
     )
 

@@ -143,8 +143,11 @@ def test_the_workbook_has_the_peta_budaya_sheet_with_the_published_numbers(
     got = download_export(hr_client, f"/hr/periods/{closed.id}/report.xlsx", org.dinas_a.id)
     assert got.status_code == 200
     book = load_workbook(io.BytesIO(got.data))
-    assert book.sheetnames[-1] == "Peta Budaya"
+    assert book.sheetnames[-2:] == ["Peta Budaya", "Metodologi"]
     sheet = book["Peta Budaya"]
+    # The formulas are written on Metodologi too, in the workbook's language.
+    methodology = [r[1] for r in book["Metodologi"].iter_rows(values_only=True)]
+    assert any(v and "Energi positif" in str(v) for v in methodology), methodology
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1]}
     want = culture_results.group_culture(closed, org.bidang_a1.path)
     line = rows["A-1"]

@@ -611,6 +611,7 @@ def test_sheet_list_is_one_ordered_structure(app_ctx):
         "items",
         "charts",
         "plans",
+        "culture",
         "methodology",
     ]
     assert all(key in excel.SHEET_NAMES for key, _ in excel.RESULT_SHEETS)
