@@ -118,6 +118,26 @@ ACTIONS: dict[str, Action] = {
     "units_imported": Action(
         "people", _l("Units imported"), _l("%(actor)s imported the units from Excel")
     ),
+    "culture_map_added": Action(
+        "questions",
+        _l("Culture map added"),
+        _l("%(actor)s added a culture map to %(version)s"),
+    ),
+    "culture_map_edited": Action(
+        "questions",
+        _l("Culture map changed"),
+        _l("%(actor)s changed the culture map of %(version)s"),
+    ),
+    "culture_behaviour_added": Action(
+        "questions",
+        _l("Limiting behaviour added"),
+        _l("%(actor)s added a limiting behaviour to the culture map of %(version)s"),
+    ),
+    "culture_behaviour_removed": Action(
+        "questions",
+        _l("Limiting behaviour removed"),
+        _l("%(actor)s removed a limiting behaviour from the culture map of %(version)s"),
+    ),
     "version_edited": Action(
         "questions",
         _l("Scoring settings changed"),
