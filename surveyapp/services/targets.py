@@ -187,14 +187,24 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def daily_submissions(period: Period, root_path: str | None) -> dict[str, dict[date, int]]:
+def daily_submissions(
+    period: Period, root_path: str | None, per_unit: bool = True
+) -> dict[str, dict[date, int]]:
     """Submissions per local day for each unit path of the scope, counting its subtree: one
-    GROUP BY over the scope's responses, added up the tree in Python over units."""
+    GROUP BY over the scope's responses, added up the tree in Python over units. Without
+    `per_unit`, only the scope's own days (under root_path, or ORGANISATION): what a closed
+    period's curve needs, grouped by day alone."""
     day = _local_day(Response.submitted_at)
     scope = sa.true() if root_path is None else org.in_subtree(Response.unit_path, root_path)
+    where = (Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED, scope)
+    if not per_unit:
+        rows = db.session.execute(
+            sa.select(day, sa.func.count(Response.id)).where(*where).group_by(day)
+        ).all()
+        return {root_path or results.ORGANISATION: {_as_date(d): n for d, n in rows}}
     rows = db.session.execute(
         sa.select(Response.unit_path, day, sa.func.count(Response.id))
-        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED, scope)
+        .where(*where)
         .group_by(Response.unit_path, day)
     ).all()
     out: dict[str, dict[date, int]] = {}
@@ -263,11 +273,14 @@ def dashboard(
     deadline = _local_date(period.closes_at)
     is_open = period.state != PERIOD_CLOSED
     units = participation(period, scope_path) if units is None else units
-    daily = daily_submissions(period, scope_path)
+    # Per-unit days only where they are used: the estimates of an open period.
+    daily = daily_submissions(period, scope_path, per_unit=is_open)
 
-    def row(unit: UnitParticipation, target: Target, path: str | None) -> TargetRow:
+    def row(
+        unit: UnitParticipation, target: Target, path: str | None, estimate: bool = True
+    ) -> TargetRow:
         projection = None
-        if is_open:
+        if is_open and estimate:
             projection = pace.project(
                 submitted=unit.submitted,
                 eligible=unit.eligible,
@@ -289,8 +302,12 @@ def dashboard(
     frozen = results.period_units(period)
     paths = {u.unit_id: u.path for u in frozen}
     targets = all_targets(period)
-    rows = [row(u, targets[u.unit_id], paths.get(u.unit_id)) for u in units]
+    # Ranked by the distance to target; the estimate only for the units the page names.
+    rows = [row(u, targets[u.unit_id], paths.get(u.unit_id), estimate=False) for u in units]
     rows.sort(key=lambda r: (r.gap is None, r.gap if r.gap is not None else 0, r.unit.name))
+    rows[:RANKING_SHOWN] = [
+        row(r.unit, r.target, paths.get(r.unit.unit_id)) for r in rows[:RANKING_SHOWN]
+    ]
     total = None
     if units:
         roots = [u for u in units if u.depth == 0]
