@@ -36,7 +36,7 @@ def instance_secret_key(instance_path: Path) -> str:
 
 
 class MailUrlError(ValueError):
-    pass
+    """SURVEYAPP_MAIL_URL that cannot be used: the app refuses to start, saying why."""
 
 
 MAIL_SCHEMES = {"smtp": (False, False), "smtp+starttls": (True, False), "smtps": (False, True)}
