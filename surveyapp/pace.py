@@ -11,19 +11,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 PACE_WINDOW_DAYS = 7  # the "current pace" is the mean of the last seven whole days
 
 
-def _percent(percent: float) -> Fraction:
-    # Targets are typed with at most two decimals ("82,5"); a Fraction keeps 80 % of 10 at 8.
-    return Fraction(str(round(percent, 2)))
+@lru_cache(maxsize=256)
+def _hundredths(percent: float) -> int:
+    """A target in hundredths of a percent (82.5 -> 8250), exactly: targets are typed with at
+    most two decimals ("82,5"), so whole numbers keep 80 % of 10 at 8, and a dashboard of 500
+    units does integer arithmetic only."""
+    return int(Fraction(str(round(percent, 2))) * 100)
 
 
 def required_submissions(eligible: int, target_percent: float, minimum: int | None = None) -> int:
     """Submissions needed to meet the target: the rate rounded up to a whole person, and at
     least `minimum` when one is set (never more than the roster can give)."""
-    needed = math.ceil(_percent(target_percent) * eligible / 100)
+    needed = -(-_hundredths(target_percent) * eligible // 10_000)  # ceil, in whole numbers
     if minimum is not None:
         needed = max(needed, minimum)
     return needed
@@ -40,7 +44,7 @@ def gap(submitted: int, eligible: int, target_percent: float) -> float | None:
     None when nobody is eligible. Units are ranked by it, furthest below first."""
     if eligible <= 0:
         return None
-    return submitted / eligible - float(_percent(target_percent)) / 100
+    return submitted / eligible - _hundredths(target_percent) / 10_000
 
 
 def pace(daily: Mapping[date, int], today: date, opened_on: date) -> float:

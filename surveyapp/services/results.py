@@ -16,10 +16,12 @@ period allows it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import to_user_timezone
 
 from .. import culture, scoring
 from ..extensions import db
@@ -37,6 +39,7 @@ from ..models import (
     Response,
     ResponseScore,
     RosterEntry,
+    utcnow,
 )
 from . import org
 
@@ -621,13 +624,17 @@ class Tree:
     # group -> lens -> culture behaviour id -> people who chose it (the culture map; empty
     # for a version without one, and in snapshots made before it existed)
     culture: dict[str, dict[str, dict[int, int]]] = field(default_factory=dict)
+    # group -> ISO local day -> submissions that day: the participation curve of a closed
+    # period (None in snapshots made before it was kept; the dashboard then counts them)
+    daily: dict[str, dict[str, int]] | None = None
 
 
-TREE_STEPS = 6  # the five queries of build_tree, then storing it
+TREE_STEPS = 6  # the steps of build_tree (its queries and the decision), then storing it
 
 
 def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
-    """The period's tree from the database: four GROUP BY queries whatever its size; units
+    """The period's tree from the database: five GROUP BY queries whatever its size (roster
+    counts, moments, answer counts, culture map choices, submissions per day); units
     then add up into their parents in Python (work in proportion to units times depth).
     `progress(done, TREE_STEPS)` after each query."""
 
@@ -639,10 +646,7 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
     rules = info.rules
     units = _period_units(period, None)
     paths = [u.path for u in units]
-    known = set(paths)
-
-    def groups_of(path: str) -> list[str]:
-        return [a for a in _ancestors(path) if a in known] + [ORGANISATION]
+    groups_of = _group_finder(paths)
 
     tallies = {g: Tally() for g in [*paths, ORGANISATION]}
     for path, tally in _roster_counts(period, None).items():
@@ -663,12 +667,13 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
                 for answer, n in by_answer.items():
                     target[answer] = target.get(answer, 0) + n
     step(3)
-    chosen: dict[str, dict[str, dict[int, int]]] = {}
-    if period.version.culture_map is not None:
-        chosen = {g: {} for g in tallies}
-        for path, by_lens in _culture_counts_by_path(period, units).items():
-            for group in groups_of(path):
-                culture.add_counts(chosen[group], by_lens)
+    chosen = culture_by_group(period)
+    daily: dict[str, dict[str, int]] = {g: {} for g in tallies}
+    for path, by_day in _daily_by_path(period).items():
+        for group in groups_of(path):
+            into = daily[group]
+            for day, n in by_day.items():
+                into[day] = into.get(day, 0) + n
     step(4)
     hide = bool(period.hide_individuals)
     hidden = {}
@@ -700,26 +705,94 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
         counts=counts,
         hidden=hidden,
         culture=chosen,
+        daily=daily,
     )
+
+
+def local_day(column):
+    """A UTC timestamp column as the instance zone's calendar day, in SQL. The zone's offset
+    now is used (Indonesia keeps no summer time)."""
+    offset = to_user_timezone(utcnow()).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(column + sa.literal(timedelta(minutes=minutes)), sa.Date)
+    return sa.func.date(column, f"{minutes:+d} minutes")
+
+
+def as_date(value) -> date:
+    """A day as the database hands it back (a date, or SQLite's text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _daily_by_path(period: Period) -> dict[str, dict[str, int]]:
+    """unit path -> ISO local day -> submissions: one GROUP BY over the period's responses."""
+    day = local_day(Response.submitted_at)
+    query = (
+        sa.select(Response.unit_id, day, sa.func.count())
+        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
+        .group_by(Response.unit_id, day)
+    )
+    path_of = _path_of_unit(period)
+    found: dict[str, dict[str, int]] = {}
+    for unit_id, raw_day, n in db.session.connection().execute(query):
+        by_day = found.setdefault(path_of.get(unit_id, ORGANISATION), {})
+        when = as_date(raw_day).isoformat()
+        by_day[when] = by_day.get(when, 0) + n
+    return found
+
+
+def _group_finder(paths):
+    """groups_of(path): the groups a unit's people count in: the unit and each of its
+    ancestors that the period has, and the organisation."""
+    known = set(paths)
+
+    def groups_of(path: str) -> list[str]:
+        return [a for a in _ancestors(path) if a in known] + [ORGANISATION]
+
+    return groups_of
+
+
+def culture_by_group(period: Period) -> dict[str, dict[str, dict[int, int]]]:
+    """The culture map's part of the tree: per group (a unit's subtree, the organisation) and
+    lens, how many chose each behaviour; empty for a version without a culture map."""
+    if period.version.culture_map is None:
+        return {}
+    units = _period_units(period, None)
+    groups_of = _group_finder(u.path for u in units)
+    chosen: dict[str, dict[str, dict[int, int]]] = {u.path: {} for u in units}
+    chosen[ORGANISATION] = {}
+    for path, by_lens in _culture_counts_by_path(period, units).items():
+        for group in groups_of(path):
+            culture.add_counts(chosen[group], by_lens)
+    return chosen
 
 
 def _culture_counts_by_path(
     period: Period, units: list[PeriodUnit]
 ) -> dict[str, dict[str, dict[int, int]]]:
     """unit path -> lens -> culture behaviour id -> how many submitted responses chose it: one
-    GROUP BY over the period's choices, by the response's unit id, like the answer counts."""
+    GROUP BY over the period's choices by the response's unit id and the behaviour, one count
+    per lens in the row (a third of the groups that grouping by the lens too makes, as the
+    answer counts do with the scale points)."""
     query = (
-        sa.select(Response.unit_id, CultureChoice.lens, CultureChoice.behaviour_id, sa.func.count())
+        sa.select(
+            Response.unit_id,
+            CultureChoice.behaviour_id,
+            *(sa.func.count(sa.case((CultureChoice.lens == lens, 1))) for lens in culture.LENSES),
+        )
         .select_from(CultureChoice)
         .join(Response, Response.id == CultureChoice.response_id)
         .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
-        .group_by(Response.unit_id, CultureChoice.lens, CultureChoice.behaviour_id)
+        .group_by(Response.unit_id, CultureChoice.behaviour_id)
     )
     path_of = {u.unit_id: u.path for u in units}
     found: dict[str, dict[str, dict[int, int]]] = {}
-    for unit_id, lens, behaviour_id, n in db.session.connection().execute(query):
+    for unit_id, behaviour_id, *per_lens in db.session.connection().execute(query):
         by_lens = found.setdefault(path_of.get(unit_id, ORGANISATION), {})
-        by_lens.setdefault(lens, {})[behaviour_id] = n
+        for lens, n in zip(culture.LENSES, per_lens, strict=True):
+            if n:
+                into = by_lens.setdefault(lens, {})
+                into[behaviour_id] = into.get(behaviour_id, 0) + n
     return found
 
 

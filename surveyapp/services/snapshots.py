@@ -73,8 +73,8 @@ def verify(period: Period) -> list[str]:
         problems.append("snapshot made for another version or privacy setting")
     if stored.units != fresh.units:
         problems.append("unit tree differs")
-    for name in ("tallies", "moments", "counts", "hidden", "culture"):
-        have, want = to_json(stored)[name], to_json(fresh)[name]
+    for name in ("tallies", "moments", "counts", "hidden", "culture", "daily"):
+        have, want = to_json(stored)[name] or {}, to_json(fresh)[name] or {}
         for group in sorted(set(have) | set(want)):
             if have.get(group) != want.get(group):
                 problems.append(
@@ -118,6 +118,9 @@ def to_json(tree: results.Tree) -> dict:
             }
             for g, by_lens in tree.culture.items()
         },
+        "daily": None
+        if tree.daily is None
+        else {g: dict(sorted(by_day.items())) for g, by_day in tree.daily.items()},
     }
 
 
@@ -150,4 +153,5 @@ def from_json(data: dict) -> results.Tree:
             }
             for g, by_lens in data.get("culture", {}).items()
         },
+        daily=data.get("daily"),
     )

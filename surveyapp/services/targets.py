@@ -7,7 +7,7 @@ of statements whatever the number of units (tests/integration/test_results_state
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import to_user_timezone
@@ -173,20 +173,6 @@ def target_lines(period: Period) -> list[tuple[PeriodUnit | None, int, float]]:
 # --- the dashboard ---------------------------------------------------------------------------
 
 
-def _local_day(column):
-    """A UTC timestamp column as the instance zone's calendar day, in SQL. The zone's offset
-    now is used (Indonesia keeps no summer time)."""
-    offset = to_user_timezone(utcnow()).utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    if db.engine.dialect.name == "postgresql":
-        return sa.cast(column + sa.literal(timedelta(minutes=minutes)), sa.Date)
-    return sa.func.date(column, f"{minutes:+d} minutes")
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def daily_submissions(
     period: Period, root_path: str | None, per_unit: bool = True
 ) -> dict[str, dict[date, int]]:
@@ -194,14 +180,19 @@ def daily_submissions(
     GROUP BY over the scope's responses, added up the tree in Python over units. Without
     `per_unit`, only the scope's own days (under root_path, or ORGANISATION): what a closed
     period's curve needs, grouped by day alone."""
-    day = _local_day(Response.submitted_at)
+    day = results.local_day(Response.submitted_at)
     scope = sa.true() if root_path is None else org.in_subtree(Response.unit_path, root_path)
     where = (Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED, scope)
     if not per_unit:
+        group = root_path or results.ORGANISATION
+        if period.state == PERIOD_CLOSED:  # final: counted once, at close
+            stored = results.published(period).tree.daily
+            if stored is not None and group in stored:
+                return {group: {date.fromisoformat(d): n for d, n in stored[group].items()}}
         rows = db.session.execute(
             sa.select(day, sa.func.count(Response.id)).where(*where).group_by(day)
         ).all()
-        return {root_path or results.ORGANISATION: {_as_date(d): n for d, n in rows}}
+        return {group: {results.as_date(d): n for d, n in rows}}
     rows = db.session.execute(
         sa.select(Response.unit_path, day, sa.func.count(Response.id))
         .where(*where)
@@ -209,7 +200,7 @@ def daily_submissions(
     ).all()
     out: dict[str, dict[date, int]] = {}
     for path, raw_day, count in rows:
-        when = _as_date(raw_day)
+        when = results.as_date(raw_day)
         for ancestor in ancestors(path) + [results.ORGANISATION]:
             bucket = out.setdefault(ancestor, {})
             bucket[when] = bucket.get(when, 0) + count

@@ -5,14 +5,17 @@ every way the data can change (submit, reopen, late joiner, roster change, unit 
 from __future__ import annotations
 
 import random
+from collections import Counter
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import to_user_timezone
 
 from surveyapp import scoring
-from surveyapp.models import Answer, ResponseScore, ResultSnapshot, RosterEntry
+from surveyapp.models import Answer, Response, ResponseScore, ResultSnapshot, RosterEntry
 from surveyapp.services import org as org_service
-from surveyapp.services import periods, responses, results, snapshots
+from surveyapp.services import periods, responses, results, snapshots, targets
 
 
 def _fill_and_submit(period, person, rng) -> None:
@@ -195,3 +198,47 @@ def test_a_late_joiner_after_a_unit_move_counts_where_the_period_has_the_unit(
     )
     bidang = results.published(period).group(frozen_path)
     assert (bidang.eligible, bidang.submitted) == (on_roster, 13)
+
+
+def test_a_closed_periods_curve_is_counted_once_at_close(build, org, people, session, runner):
+    """The dashboard's curve of a closed period comes from the snapshot: a submission time
+    changed behind the app's back afterwards does not move it, and verify names the day."""
+    rng = random.Random(5)
+    period = build.period([org.root])
+    for person in people:
+        _fill_and_submit(period, person, rng)
+    submitted = session.scalars(
+        sa.select(Response).where(Response.period_id == period.id).order_by(Response.id)
+    ).all()
+    for response in submitted[:3]:
+        response.submitted_at = response.submitted_at - timedelta(days=2)
+    session.flush()
+    want = Counter(to_user_timezone(r.submitted_at).date() for r in submitted)
+    assert len(want) == 2 and sum(want.values()) == len(people)
+    periods.close_period(period)
+    session.flush()
+    assert targets.daily_submissions(period, None, per_unit=False) == {results.ORGANISATION: want}
+    bidang = org.bidang_a1.path
+    assert sum(targets.daily_submissions(period, bidang, per_unit=False)[bidang].values()) == 12
+
+    submitted[5].submitted_at = submitted[5].submitted_at - timedelta(days=1)
+    session.flush()
+    assert targets.daily_submissions(period, None, per_unit=False) == {results.ORGANISATION: want}
+    problems = snapshots.verify(period)
+    assert any(p.startswith(f"daily of {results.ORGANISATION}:") for p in problems), problems
+
+
+def test_a_snapshot_made_before_the_curve_was_kept_counts_it(build, org, people, session):
+    rng = random.Random(6)
+    period = build.period([org.root])
+    for person in people[:4]:
+        _fill_and_submit(period, person, rng)
+    periods.close_period(period)
+    session.flush()
+    stored = session.get(ResultSnapshot, period.id)
+    stored.data = {k: v for k, v in stored.data.items() if k != "daily"}
+    stored.built_at = stored.built_at - timedelta(seconds=1)  # a new snapshot to the readers
+    session.flush()
+    assert snapshots.load(period).tree.daily is None
+    daily = targets.daily_submissions(period, None, per_unit=False)[results.ORGANISATION]
+    assert sum(daily.values()) == 4
