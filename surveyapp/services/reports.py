@@ -345,9 +345,11 @@ def _trend(period: Period, scope: Scope, current: UnitLine) -> list[TrendPoint]:
     return points
 
 
-def _people(period: Period, scope: Scope, locale: str, rules) -> Iterator[PersonLine]:
-    """Every eligible person of the scope with their own numbers, streamed from the roster."""
-    indices = results.person_results(period, scope.path)
+def _people(
+    period: Period, scope: Scope, locale: str, indices: dict[int, results.PersonIndices]
+) -> Iterator[PersonLine]:
+    """Every eligible person of the scope with their own numbers (`indices`, by employee id),
+    streamed from the roster."""
     query, unit = _roster_query(period, scope)
     query = (
         query.with_only_columns(
@@ -422,6 +424,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
     hidden = period.hide_individuals
     published = privacy.results_published(period)
     extra: dict = {}
+    indices: dict[int, results.PersonIndices] = {}
     if published:
         previous = results.previous_period(period)
         changes = results.value_changes(period, previous, scope.path) if previous else {}
@@ -434,7 +437,11 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         total = _unit_line(current, locale, 0, _scope_changes(scope, current, previous, changes))
         stats = results.item_statistics(period, scope.path)
         alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
-        extra = _analysis(period, scope, version, rules, current, total, units, stats, locale)
+        # Every person's indices once per workbook: the band counts and the Pegawai sheet.
+        indices = results.person_results(period, scope.path)
+        extra = _analysis(
+            scope, version, rules, current, total, units, stats, locale, indices.values()
+        )
         extra["previous_period"] = previous.name if previous is not None else None
         from . import heatmap, plans  # both build on this module's Scope
 
@@ -478,7 +485,7 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         items=_item_lines(version, stats, locale),
         alpha=alpha,
         trend=_trend(period, scope, total) if published else [],
-        people=_people(period, scope, locale, rules) if people_shown else None,
+        people=_people(period, scope, locale, indices) if people_shown else None,
         people_count=_roster_count(period, scope) if people_shown else 0,
         timezone=current_app.config["TIMEZONE"],
         timezone_label=tz_abbreviation(),
@@ -516,7 +523,7 @@ def _agg_mean(agg) -> float | None:
 WEAKEST_ITEMS = 5
 
 
-def _analysis(period, scope, version, rules, current, total, units, stats, locale) -> dict:
+def _analysis(scope, version, rules, current, total, units, stats, locale, people) -> dict:
     """What an analyst computes next, from the same published numbers: per value n, SD and the
     people in each band, the behaviours, the weakest items, the units above and below the
     scope and the strongest and weakest values. Empty where the scope is withheld."""
@@ -524,7 +531,6 @@ def _analysis(period, scope, version, rules, current, total, units, stats, local
         return {}
     headings = value_headings(version, locale)
     band_names = {b: b.label(locale) for b in rules.bands}
-    people = results.person_results(period, scope.path).values()
     counts: dict[str, dict[str, int]] = {v.code: {} for v in headings}
     counts[OVERALL] = {}
     for person in people:
