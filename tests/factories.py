@@ -14,6 +14,7 @@ from surveyapp.models import (
     RESPONSE_DRAFT,
     RESPONSE_SUBMITTED,
     Answer,
+    CultureChoice,
     Employee,
     Period,
     QuestionnaireVersion,
@@ -162,8 +163,10 @@ class Builder:
         answers: dict[str, int] | int | None = None,
         *,
         submitted: bool = True,
+        choices: dict[str, list[int]] | None = None,
     ) -> Response:
-        """A response with answers by item code (or one value for every item)."""
+        """A response with answers by item code (or one value for every item), and culture-map
+        choices (lens -> behaviour ids) made before it is submitted, as on the pages."""
         roster = self.session.scalar(
             sa.select(RosterEntry).where(
                 RosterEntry.period_id == period.id, RosterEntry.employee_id == employee.id
@@ -192,6 +195,11 @@ class Builder:
             if value is None:
                 continue
             self.session.add(Answer(response_id=response.id, item_id=item.id, value=value))
+        for lens, behaviour_ids in (choices or {}).items():
+            self.session.add_all(
+                CultureChoice(response_id=response.id, lens=lens, behaviour_id=b)
+                for b in behaviour_ids
+            )
         self.session.flush()
         if submitted:  # as responses.submit does
             results.store_value_sums([response.id])

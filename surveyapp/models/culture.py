@@ -20,6 +20,9 @@ LENS_SELF, LENS_CURRENT, LENS_DESIRED = "self", "current", "desired"
 LENSES = (LENS_SELF, LENS_CURRENT, LENS_DESIRED)  # the page order, and the scoring order
 KIND_VALUE, KIND_LIMITING = "value", "limiting"
 PICK_MIN, PICK_MAX = 1, 20
+# Behaviours at list positions 1..MASK_POSITIONS fit the bits of a response's stored choice
+# masks (models.response.ResponseScore), below the sign bit of a 64-bit integer.
+MASK_POSITIONS = 62
 
 
 class CultureMap(db.Model):

@@ -98,6 +98,12 @@ class ResponseScore(db.Model):
     lowest_answer: Mapped[int]
     highest_answer: Mapped[int]
     answered: Mapped[int]
+    # The culture-map choices per lens as bits (bit position - 1 of each chosen behaviour),
+    # so that closing a period counts them from this row instead of 30 choice rows a person;
+    # None for a version without a culture map or with a behaviour past MASK_POSITIONS.
+    self_mask: Mapped[int | None] = mapped_column(sa.BigInteger)
+    current_mask: Mapped[int | None] = mapped_column(sa.BigInteger)
+    desired_mask: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     @classmethod
     def sum_of(cls, code: str):
@@ -106,3 +112,7 @@ class ResponseScore(db.Model):
     @classmethod
     def items_of(cls, code: str):
         return getattr(cls, f"{code.lower()}_items")
+
+    @classmethod
+    def mask_of(cls, lens: str):
+        return getattr(cls, f"{lens}_mask")

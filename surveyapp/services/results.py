@@ -26,11 +26,13 @@ from flask_babel import to_user_timezone
 from .. import culture, scoring
 from ..extensions import db
 from ..models import (
+    MASK_POSITIONS,
     PERIOD_CLOSED,
     PERIOD_OPEN,
     RESPONSE_SUBMITTED,
     Answer,
     CoreValue,
+    CultureBehaviour,
     CultureChoice,
     Item,
     Period,
@@ -222,6 +224,9 @@ def _insert_scores(response_ids) -> None:
         ]
     columns += ["lowest_answer", "highest_answer", "answered"]
     values += [sa.func.min(Answer.value), sa.func.max(Answer.value), sa.func.count()]
+    for lens in culture.LENSES:
+        columns.append(f"{lens}_mask")
+        values.append(_choice_mask(Answer.response_id, lens))
     rows = (
         sa.select(*values)
         .join(Item, Item.id == Answer.item_id)
@@ -231,6 +236,27 @@ def _insert_scores(response_ids) -> None:
         .group_by(Answer.response_id)
     )
     db.session.execute(sa.insert(ResponseScore).from_select(columns, rows))
+
+
+def _choice_mask(response_id, lens: str):
+    """SQL: the response's choices in the lens as bits (a behaviour at list position p sets
+    bit p - 1); NULL without choices, or when one lies past MASK_POSITIONS. A subquery
+    correlated to `response_id`."""
+    position = CultureBehaviour.position
+    bit = sa.cast(sa.literal(1), BIGINT).op("<<")(position - 1)
+    last = MASK_POSITIONS
+    return (
+        sa.select(
+            sa.case(
+                (sa.func.max(position) > last, sa.null()),
+                else_=sa.func.sum(sa.case((position <= last, bit))),
+            )
+        )
+        .select_from(CultureChoice)
+        .join(CultureBehaviour, CultureBehaviour.id == CultureChoice.behaviour_id)
+        .where(CultureChoice.response_id == response_id, CultureChoice.lens == lens)
+        .scalar_subquery()
+    )
 
 
 def forget_value_sums(response_id: int) -> None:
@@ -672,7 +698,7 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
                 for answer, n in by_answer.items():
                     target[answer] = target.get(answer, 0) + n
     step(3)
-    chosen = culture_by_group(period)
+    chosen = culture_by_group(period, source)
     daily: dict[str, dict[str, int]] = {g: {} for g in tallies}
     for path, by_day in _daily_by_path(period).items():
         for group in groups_of(path):
@@ -757,19 +783,68 @@ def _group_finder(paths):
     return groups_of
 
 
-def culture_by_group(period: Period) -> dict[str, dict[str, dict[int, int]]]:
+def culture_by_group(
+    period: Period, source: str = FROM_SUMS
+) -> dict[str, dict[str, dict[int, int]]]:
     """The culture map's part of the tree: per group (a unit's subtree, the organisation) and
-    lens, how many chose each behaviour; empty for a version without a culture map."""
+    lens, how many chose each behaviour; empty for a version without a culture map.
+    FROM_SUMS counts the choice masks stored at submit (one row a person) where it can;
+    FROM_ANSWERS, and any period it cannot, counts the choices themselves."""
     if period.version.culture_map is None:
         return {}
     units = _period_units(period, None)
     groups_of = _group_finder(u.path for u in units)
     chosen: dict[str, dict[str, dict[int, int]]] = {u.path: {} for u in units}
     chosen[ORGANISATION] = {}
-    for path, by_lens in _culture_counts_by_path(period, units).items():
+    found = _culture_counts_from_masks(period, units) if source == FROM_SUMS else None
+    if found is None:
+        found = _culture_counts_by_path(period, units)
+    for path, by_lens in found.items():
         for group in groups_of(path):
             culture.add_counts(chosen[group], by_lens)
     return chosen
+
+
+def _culture_counts_from_masks(
+    period: Period, units: list[PeriodUnit]
+) -> dict[str, dict[str, dict[int, int]]] | None:
+    """What _culture_counts_by_path counts, from the masks of ResponseScore: one GROUP BY per
+    unit over one row a person, a sum of one bit per lens and behaviour. None when a
+    behaviour lies past MASK_POSITIONS or a submitted response has no mask (the caller then
+    counts the choices)."""
+    behaviours = [(b.id, b.position) for b in period.version.culture_map.behaviours]
+    if not behaviours or max(position for _id, position in behaviours) > MASK_POSITIONS:
+        return None
+    one = sa.literal(1, BIGINT, literal_execute=True)
+    columns = []
+    for lens in culture.LENSES:
+        mask = ResponseScore.mask_of(lens)
+        columns.append(sa.func.count(mask))
+        columns += [
+            sa.func.sum(mask.op(">>")(sa.literal(position - 1, literal_execute=True)).op("&")(one))
+            for _id, position in behaviours
+        ]
+    query = (
+        sa.select(Response.unit_id, sa.func.count(), *columns)
+        .select_from(ResponseScore)
+        .join(Response, Response.id == ResponseScore.response_id)
+        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
+        .group_by(Response.unit_id)
+    )
+    path_of = {u.unit_id: u.path for u in units}
+    width = 1 + len(behaviours)
+    found: dict[str, dict[str, dict[int, int]]] = {}
+    for unit_id, people, *sums in db.session.connection().execute(query):
+        by_lens = found.setdefault(path_of.get(unit_id, ORGANISATION), {})
+        for i, lens in enumerate(culture.LENSES):
+            with_mask, *per_behaviour = sums[i * width : (i + 1) * width]
+            if with_mask != people:
+                return None  # a response without its mask (not expected): count the choices
+            for (behaviour_id, _position), n in zip(behaviours, per_behaviour, strict=True):
+                if n:
+                    into = by_lens.setdefault(lens, {})
+                    into[behaviour_id] = into.get(behaviour_id, 0) + int(n)
+    return found
 
 
 def _culture_counts_by_path(

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from surveyapp import culture, scoring
 from surveyapp.extensions import db
-from surveyapp.models import CultureChoice
 from surveyapp.services import culture_map, culture_results, periods, results, snapshots
 
 PICK = 10  # the default version's number to choose
@@ -58,16 +57,11 @@ def check(build, session, s) -> None:
     behaviours = culture_map.catalogue(version)
     chosen_by = {}
     for person, (_, state, lenses) in zip(employees, s["people"], strict=True):
-        response = build.response(period, person, 4, submitted=state == "submitted")
         picked = {
             lens: [behaviours[i].id for i in idx]
             for lens, idx in zip(culture.LENSES, lenses, strict=True)
         }
-        session.add_all(
-            CultureChoice(response_id=response.id, lens=lens, behaviour_id=b)
-            for lens, ids in picked.items()
-            for b in ids
-        )
+        build.response(period, person, 4, submitted=state == "submitted", choices=picked)
         if state == "submitted":
             chosen_by[person.id] = picked
     session.flush()

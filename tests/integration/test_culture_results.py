@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from surveyapp import culture
 from surveyapp.i18n import format_number
-from surveyapp.models import CultureChoice, Period
+from surveyapp.models import Period
 from surveyapp.services import culture_map, culture_results, periods
 from tests.factories import download_export
 
@@ -22,14 +22,10 @@ SELF = ["BP-1", "BP-2", "BP-3", "AK-1", "AK-2", "AK-3", "KO-1", "KO-2", "HA-1", 
 
 
 def choose(build, session, period, employee, mine=SELF, now=CURRENT_BAD, wish=DESIRED):
-    response = build.response(period, employee, 4)
     ids = {b.code: b.id for b in culture_map.section(period.version).behaviours}
-    for lens, codes in (("self", mine), ("current", now), ("desired", wish)):
-        session.add_all(
-            CultureChoice(response_id=response.id, lens=lens, behaviour_id=ids[c]) for c in codes
-        )
-    session.flush()
-    return response
+    chosen = {"self": mine, "current": now, "desired": wish}
+    choices = {lens: [ids[c] for c in codes] for lens, codes in chosen.items()}
+    return build.response(period, employee, 4, choices=choices)
 
 
 @pytest.fixture
