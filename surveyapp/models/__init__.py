@@ -42,10 +42,20 @@ from .questionnaire import (
     QuestionnaireVersion,
 )
 from .reminder import Reminder, ReminderRun, UnitTarget
-from .response import RESPONSE_DRAFT, RESPONSE_SUBMITTED, Answer, Response, ResponseScore
+from .response import (
+    ANSWER_MASK_BITS,
+    ANSWER_MASK_COLUMNS,
+    RESPONSE_DRAFT,
+    RESPONSE_SUBMITTED,
+    Answer,
+    Response,
+    ResponseScore,
+)
 from .types import utcnow
 
 __all__ = [
+    "ANSWER_MASK_BITS",
+    "ANSWER_MASK_COLUMNS",
     "ACTION_CANCELLED",
     "ACTION_DONE",
     "ACTION_IN_PROGRESS",

@@ -65,6 +65,10 @@ class Answer(db.Model):
     item = relationship("Item")
 
 
+ANSWER_MASK_BITS = 62  # bits of an answer mask column, below the sign bit
+ANSWER_MASK_COLUMNS = 4  # so a version of up to 248 items x scale points is counted from masks
+
+
 class ResponseScore(db.Model):
     """One submitted response's numbers, written in the submit transaction: per core value the
     sum of its item scores (reverse keying applied as scoring.item_score does) and how many
@@ -104,6 +108,13 @@ class ResponseScore(db.Model):
     self_mask: Mapped[int | None] = mapped_column(sa.BigInteger)
     current_mask: Mapped[int | None] = mapped_column(sa.BigInteger)
     desired_mask: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The answers as bits, one per item and scale point (item position p, answer a: bit
+    # (p - 1) * points + a - scale_min of the whole, ANSWER_MASK_BITS to a column), so that
+    # closing a period counts answers per item from this row instead of 28 answer rows.
+    answer_mask_0: Mapped[int | None] = mapped_column(sa.BigInteger)
+    answer_mask_1: Mapped[int | None] = mapped_column(sa.BigInteger)
+    answer_mask_2: Mapped[int | None] = mapped_column(sa.BigInteger)
+    answer_mask_3: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     @classmethod
     def sum_of(cls, code: str):
@@ -116,3 +127,7 @@ class ResponseScore(db.Model):
     @classmethod
     def mask_of(cls, lens: str):
         return getattr(cls, f"{lens}_mask")
+
+    @classmethod
+    def answer_mask(cls, column: int):
+        return getattr(cls, f"answer_mask_{column}")

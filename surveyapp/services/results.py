@@ -26,6 +26,8 @@ from flask_babel import to_user_timezone
 from .. import culture, scoring
 from ..extensions import db
 from ..models import (
+    ANSWER_MASK_BITS,
+    ANSWER_MASK_COLUMNS,
     MASK_POSITIONS,
     PERIOD_CLOSED,
     PERIOD_OPEN,
@@ -224,6 +226,23 @@ def _insert_scores(response_ids) -> None:
         ]
     columns += ["lowest_answer", "highest_answer", "answered"]
     values += [sa.func.min(Answer.value), sa.func.max(Answer.value), sa.func.count()]
+    version = QuestionnaireVersion
+    bit = (Item.position - 1) * (version.scale_max - version.scale_min + 1) + (
+        Answer.value - version.scale_min
+    )
+    for column in range(ANSWER_MASK_COLUMNS):
+        columns.append(f"answer_mask_{column}")
+        values.append(
+            sa.func.sum(
+                sa.case(
+                    (
+                        bit // ANSWER_MASK_BITS == column,
+                        sa.cast(sa.literal(1), BIGINT).op("<<")(bit % ANSWER_MASK_BITS),
+                    ),
+                    else_=0,
+                )
+            )
+        )
     for lens in culture.LENSES:
         columns.append(f"{lens}_mask")
         values.append(_choice_mask(Answer.response_id, lens))
@@ -542,6 +561,53 @@ def _moments_by_path(
     return result
 
 
+def _answer_counts_from_masks(
+    period: Period, info: _Version
+) -> dict[str, dict[int, dict[int, int]]] | None:
+    """What _answer_counts_by_path counts, from the answer masks of ResponseScore: one GROUP BY
+    per unit over one row a person, a sum of one bit per item and scale point. None when the
+    version's items and points do not fit the masks or a submitted response has none (the
+    caller then counts the answers)."""
+    rules = info.rules
+    points = rules.scale_max - rules.scale_min + 1
+    items = [(item.id, item.position) for item in info.items]
+    if not items or max(p for _id, p in items) * points > ANSWER_MASK_BITS * ANSWER_MASK_COLUMNS:
+        return None
+    one = sa.literal(1, BIGINT, literal_execute=True)
+    columns, cells = [], []
+    for item_id, position in items:
+        for offset in range(points):
+            bit = (position - 1) * points + offset
+            mask = ResponseScore.answer_mask(bit // ANSWER_MASK_BITS)
+            shift = sa.literal(bit % ANSWER_MASK_BITS, literal_execute=True)
+            columns.append(sa.func.sum(mask.op(">>")(shift).op("&")(one)))
+            cells.append((item_id, rules.scale_min + offset))
+    used = sorted({bit // ANSWER_MASK_BITS for bit in range(max(p for _i, p in items) * points)})
+    query = (
+        sa.select(
+            Response.unit_id,
+            sa.func.count(),
+            *(sa.func.count(ResponseScore.answer_mask(c)) for c in used),
+            *columns,
+        )
+        .select_from(ResponseScore)
+        .join(Response, Response.id == ResponseScore.response_id)
+        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
+        .group_by(Response.unit_id)
+    )
+    path_of = _path_of_unit(period)
+    counts: dict[str, dict[int, dict[int, int]]] = {}
+    for unit_id, people, *rest in db.session.connection().execute(query):
+        if any(n != people for n in rest[: len(used)]):
+            return None  # a response without its masks (not expected): count the answers
+        into = counts.setdefault(path_of.get(unit_id, ORGANISATION), {})
+        for (item_id, answer), n in zip(cells, rest[len(used) :], strict=True):
+            if n:
+                by_answer = into.setdefault(item_id, {})
+                by_answer[answer] = by_answer.get(answer, 0) + int(n)
+    return counts
+
+
 def _answer_counts_by_path(period: Period, info: _Version) -> dict[str, dict[int, dict[int, int]]]:
     """unit path -> item id -> raw answer -> how many submitted responses gave it.
 
@@ -690,7 +756,10 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
             moments[group].add(own)
     step(2)
     counts: dict[str, dict[int, dict[int, int]]] = {g: {} for g in tallies}
-    for path, by_item in _answer_counts_by_path(period, info).items():
+    found = _answer_counts_from_masks(period, info) if source == FROM_SUMS else None
+    if found is None:
+        found = _answer_counts_by_path(period, info)
+    for path, by_item in found.items():
         for group in groups_of(path):
             into = counts[group]
             for item_id, by_answer in by_item.items():
