@@ -4,15 +4,16 @@ BYs over the same rows in the same run: one over the answers (GROUP BY item, val
 the culture choices (GROUP BY lens, behaviour).
 
 Figures: (a) the close-time snapshot (snapshots.build: counts, moments, answer counts per item,
-culture map counts per lens and behaviour and the suppression decision, stored) against both
-GROUP BYs, since it reads both tables; (b) every person's indices from the per-response sums
+culture map counts per lens and behaviour and the suppression decision, from the per-response
+rows stored at submit, with their value sums and answer and choice masks; stored) against both
+GROUP BYs, since it stands in for both; (b) every person's indices from the per-response sums
 stored at submit, against the answers' GROUP BY; (c) the same recomputed from the raw answers,
 for comparison; (d) the snapshot's culture map part alone (one GROUP BY per unit, lens and
 behaviour, rolled up the tree) against the choices' GROUP BY. Target: (a), (b) and (d) at most
 1.5 times their baseline (docs/design.md "Performance targets"). Also timed: writing the
-per-response sums for the whole period at once (the "sums backfill"; at submit it is one
-person's row), and snapshots.verify, which recomputes everything from the answers and must find
-no difference.
+per-response rows (sums and masks) for the whole period at once (the "sums backfill"; at submit
+it is one person's row), and snapshots.verify, which recomputes everything from the answers and
+must find no difference.
 
     python -m bench.aggregate [--employees N] [--units N] [--repeat N] [--only sqlite|postgresql]
 
