@@ -227,18 +227,17 @@ def _insert_scores(response_ids) -> None:
     columns += ["lowest_answer", "highest_answer", "answered"]
     values += [sa.func.min(Answer.value), sa.func.max(Answer.value), sa.func.count()]
     version = QuestionnaireVersion
-    bit = (Item.position - 1) * (version.scale_max - version.scale_min + 1) + (
-        Answer.value - version.scale_min
+    bit = answer_bit(
+        Item.position,
+        Answer.value - version.scale_min,
+        version.scale_max - version.scale_min + 1,
     )
     for column in range(ANSWER_MASK_COLUMNS):
         columns.append(f"answer_mask_{column}")
         values.append(
             sa.func.sum(
                 sa.case(
-                    (
-                        bit // ANSWER_MASK_BITS == column,
-                        sa.cast(sa.literal(1), BIGINT).op("<<")(bit % ANSWER_MASK_BITS),
-                    ),
+                    (bit // ANSWER_MASK_BITS == column, _one_bit(bit % ANSWER_MASK_BITS)),
                     else_=0,
                 )
             )
@@ -257,18 +256,43 @@ def _insert_scores(response_ids) -> None:
     db.session.execute(sa.insert(ResponseScore).from_select(columns, rows))
 
 
+# The layout of the masks in ResponseScore, in one place for the submit that writes them and
+# the close that counts them (migration 0010 keeps its own copy, as migrations do). Each works
+# on whole numbers and on SQL expressions alike.
+
+
+def answer_bit(position, offset, points):
+    """The bit, counted over the answer mask columns together, of answer `scale_min + offset`
+    to the item at `position` on a scale of `points` points."""
+    return (position - 1) * points + offset
+
+
+def choice_bit(position):
+    """The bit, in its lens's mask, of the behaviour at list `position`."""
+    return position - 1
+
+
+def _one_bit(bit):
+    """SQL: 1 << bit, as a 64-bit whole number."""
+    return sa.cast(sa.literal(1), BIGINT).op("<<")(bit)
+
+
+def _bit_count(mask, bit: int):
+    """SQL: how many rows have `bit` set in `mask` (a sum; NULL masks count nothing)."""
+    shift = sa.literal(bit, literal_execute=True)
+    return sa.func.sum(mask.op(">>")(shift).op("&")(sa.literal(1, BIGINT, literal_execute=True)))
+
+
 def _choice_mask(response_id, lens: str):
-    """SQL: the response's choices in the lens as bits (a behaviour at list position p sets
-    bit p - 1); NULL without choices, or when one lies past MASK_POSITIONS. A subquery
-    correlated to `response_id`."""
+    """SQL: the response's choices in the lens as bits (choice_bit); NULL without choices, or
+    when one lies past MASK_POSITIONS. A subquery correlated to `response_id`."""
     position = CultureBehaviour.position
-    bit = sa.cast(sa.literal(1), BIGINT).op("<<")(position - 1)
     last = MASK_POSITIONS
     return (
         sa.select(
             sa.case(
                 (sa.func.max(position) > last, sa.null()),
-                else_=sa.func.sum(sa.case((position <= last, bit))),
+                else_=sa.func.sum(sa.case((position <= last, _one_bit(choice_bit(position))))),
             )
         )
         .select_from(CultureChoice)
@@ -573,14 +597,12 @@ def _answer_counts_from_masks(
     items = [(item.id, item.position) for item in info.items]
     if not items or max(p for _id, p in items) * points > ANSWER_MASK_BITS * ANSWER_MASK_COLUMNS:
         return None
-    one = sa.literal(1, BIGINT, literal_execute=True)
     columns, cells = [], []
     for item_id, position in items:
         for offset in range(points):
-            bit = (position - 1) * points + offset
+            bit = answer_bit(position, offset, points)
             mask = ResponseScore.answer_mask(bit // ANSWER_MASK_BITS)
-            shift = sa.literal(bit % ANSWER_MASK_BITS, literal_execute=True)
-            columns.append(sa.func.sum(mask.op(">>")(shift).op("&")(one)))
+            columns.append(_bit_count(mask, bit % ANSWER_MASK_BITS))
             cells.append((item_id, rules.scale_min + offset))
     used = sorted({bit // ANSWER_MASK_BITS for bit in range(max(p for _i, p in items) * points)})
     query = (
@@ -884,15 +906,11 @@ def _culture_counts_from_masks(
     behaviours = [(b.id, b.position) for b in period.version.culture_map.behaviours]
     if not behaviours or max(position for _id, position in behaviours) > MASK_POSITIONS:
         return None
-    one = sa.literal(1, BIGINT, literal_execute=True)
     columns = []
     for lens in culture.LENSES:
         mask = ResponseScore.mask_of(lens)
         columns.append(sa.func.count(mask))
-        columns += [
-            sa.func.sum(mask.op(">>")(sa.literal(position - 1, literal_execute=True)).op("&")(one))
-            for _id, position in behaviours
-        ]
+        columns += [_bit_count(mask, choice_bit(position)) for _id, position in behaviours]
     query = (
         sa.select(Response.unit_id, sa.func.count(), *columns)
         .select_from(ResponseScore)

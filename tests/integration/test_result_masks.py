@@ -53,6 +53,7 @@ def test_submit_stores_each_lens_as_the_bits_of_its_positions(build, org, sessio
                 )
             ).all()
             assert len(chosen) == period.version.culture_map.pick
+            # By hand: the behaviour at list position p is bit p - 1.
             assert getattr(row, f"{lens}_mask") == sum(1 << (position[b] - 1) for b in chosen)
 
 
@@ -131,6 +132,7 @@ def test_submit_stores_each_answer_as_one_bit_of_its_item_and_point(build, org, 
             .where(Answer.response_id == response_id)
         ).all()
         assert len(rows) == 28
+        # By hand: answer a to the item at position p is bit (p - 1) * points + a - min.
         want = sum(1 << ((p - 1) * points + a - version.scale_min) for p, a in rows)
         row = session.get(ResponseScore, response_id)
         masks = [row.answer_mask_0, row.answer_mask_1, row.answer_mask_2, row.answer_mask_3]
