@@ -30,7 +30,10 @@ _seq = itertools.count(1)
 
 
 def nip_for(n: int, gender: str = "1") -> str:
-    return f"19850612201001{gender}{n % 1000:03d}"
+    """A valid NIP for the n-th person a test builds. Its TMT (2010-02) keeps it apart from
+    the fixed NIPs tests type in import files (1985061220100110xx...), which a long run's
+    sequence would otherwise reach."""
+    return f"19850612201002{gender}{n % 1000:03d}"
 
 
 def login_session(client, employee: Employee) -> None:
