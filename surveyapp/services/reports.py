@@ -437,8 +437,10 @@ def workbook_report(period: Period, scope: Scope, *, actor: Employee | None, loc
         total = _unit_line(current, locale, 0, _scope_changes(scope, current, previous, changes))
         stats = results.item_statistics(period, scope.path)
         alpha = {} if total.withheld else results.alpha_by_value(period, scope.path)
-        # Every person's indices once per workbook: the band counts and the Pegawai sheet.
-        indices = results.person_results(period, scope.path)
+        # Every person's indices once per workbook, where used: the band counts of a scope
+        # that is shown and the Pegawai sheet of a period that shows individuals.
+        if not hidden or not total.withheld:
+            indices = results.person_results(period, scope.path)
         extra = _analysis(
             scope, version, rules, current, total, units, stats, locale, indices.values()
         )
