@@ -205,7 +205,17 @@ def overall_index(value_indices: Mapping[str, float], weights: Mapping[str, floa
     total_weight = math.fsum(weight for weight, _ in pairs)
     if total_weight == 0:
         raise ValueError("total weight of the values is 0: the overall index is undefined")
-    return math.fsum(weight * index for weight, index in pairs) / total_weight
+    return in_order_sum(weight * index for weight, index in pairs) / total_weight
+
+
+def in_order_sum(terms: Iterable[float]) -> float:
+    """Left to right with one rounding per addition: what a database does with a + b + c, so
+    that an overall index computed in SQL (services/results.py) is the same float as here.
+    (math.fsum, and sum() since Python 3.12, round differently.)"""
+    total = 0.0
+    for term in terms:
+        total += term
+    return total
 
 
 @dataclass(frozen=True)
@@ -264,7 +274,7 @@ def person_from_total_list(totals: Sequence[int], rules: Rules) -> PersonResult:
     Rules.total_tables. A value index comes from the whole-number total with a single
     division, so an index that is exactly 85 is 85.0 (not 84.99999999999999) and the database,
     which sums whole numbers exactly, agrees to the last bit; overall as in overall_index (the
-    same operations in the same order, so the same floats), band as in band_for."""
+    same operations in the same order, so the same floats, in SQL too), band as in band_for."""
     tables = rules.total_tables
     if len(totals) != len(tables):
         raise ValueError(f"expected {len(tables)} value totals, got {len(totals)}")
@@ -280,7 +290,7 @@ def person_from_total_list(totals: Sequence[int], rules: Rules) -> PersonResult:
         weighted.append(weight_times_index)
     if rules.total_weight == 0:
         raise ValueError("total weight of the values is 0: the overall index is undefined")
-    overall = math.fsum(weighted) / rules.total_weight
+    overall = in_order_sum(weighted) / rules.total_weight
     return PersonResult(means, indices, overall, band_for(overall, rules.bands))
 
 

@@ -536,11 +536,10 @@ def _analysis(scope, version, rules, current, total, units, stats, locale, peopl
     counts: dict[str, dict[str, int]] = {v.code: {} for v in headings}
     counts[OVERALL] = {}
     for person in people:
+        indices = person.value_indices
         for code in counts:
             band = (
-                person.band
-                if code == OVERALL
-                else scoring.band_for(person.value_indices.get(code), rules.bands)
+                person.band if code == OVERALL else scoring.band_for(indices.get(code), rules.bands)
             )
             if band is not None:
                 label = band_names[band]

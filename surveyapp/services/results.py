@@ -15,10 +15,10 @@ period allows it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
-from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import to_user_timezone
@@ -370,22 +370,61 @@ def _per_response(period: Period, info: _Version, root_path: str | None, source:
 # --- people ----------------------------------------------------------------------------------
 
 
-class PersonIndices(NamedTuple):
-    """One submitted response's numbers (unrounded) and its answer-quality hints. A tuple:
-    a report over a whole organisation makes one per person."""
+class PersonIndices:
+    """One submitted response's numbers as the database worked them out (a row of
+    person_results' query, unrounded), with the band and the answer-quality hints read off it
+    when asked: a report over a whole organisation fetches one row a person and builds nothing
+    more for the people it does not show."""
 
-    employee_id: int
-    response_id: int
-    unit_id: int
-    unit_path: str
-    value_means: dict[str, float]
-    value_indices: dict[str, float]
-    overall: float
-    band: scoring.Band | None
-    flags: scoring.QualityFlags
+    __slots__ = ("_row", "_rules")
+
+    def __init__(self, row, rules: scoring.Rules):
+        self._row = row
+        self._rules = rules
+
+    response_id = property(lambda self: self._row[0])
+    employee_id = property(lambda self: self._row[1])
+    unit_id = property(lambda self: self._row[2])
+    unit_path = property(lambda self: self._row[3])
+    overall = property(lambda self: self._row[9])
+
+    @property
+    def value_indices(self) -> dict[str, float]:
+        return dict(zip(self._rules.value_codes, self._row[10:], strict=True))
+
+    @property
+    def band(self) -> scoring.Band | None:
+        return scoring.band_for(self.overall, self._rules.bands)
+
+    @property
+    def flags(self) -> scoring.QualityFlags:
+        started, submitted, low, high, n = self._row[4:9]
+        # Naive UTC on both sides (see _per_response): only their difference is needed.
+        duration = (submitted - started).total_seconds() if submitted and started else None
+        return scoring.quality_flags_from_summary(low, high, n, duration, self._rules)
 
     def value_band(self, value_code: str, bands) -> scoring.Band | None:
         return scoring.band_for(self.value_indices.get(value_code), bands)
+
+
+class People(Mapping[int, PersonIndices]):
+    """person_results' answer: each submitted response's row by employee id."""
+
+    def __init__(self, rows, rules: scoring.Rules):
+        self._rows = {row[1]: row for row in rows}
+        self._rules = rules
+
+    def __getitem__(self, employee_id: int) -> PersonIndices:
+        return PersonIndices(self._rows[employee_id], self._rules)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+DOUBLE = sa.Double()
 
 
 def person_results(
@@ -394,44 +433,45 @@ def person_results(
     *,
     employee_id: int | None = None,
     source: str = FROM_SUMS,
-) -> dict[int, PersonIndices]:
+) -> People:
     """Every submitted response of the period whose roster unit lies under root_path (None: all),
-    by employee id; employee_id narrows it to one person. One query, read as plain rows."""
+    by employee id; employee_id narrows it to one person. One query: the database turns each
+    person's totals into value indices and the overall index with the operations of
+    scoring.person_from_total_list, in the same order (each value index one division of whole
+    numbers, the overall index the weighted indices added left to right, then divided by the
+    total weight), so they are the same floats; tests compare the two."""
     info = _load_version(period.version)
     rules = info.rules
+    rules.overall_plan  # noqa: B018 -- raises when the total weight is 0, as scoring does
     query, u_columns = _per_response(period, info, root_path, source)
     if employee_id is not None:
         query = query.where(Response.employee_id == employee_id)
     per_response = query.subquery()
     u = u_columns(per_response)
-    lows = [low for _code, _k, low, _high, _span, _w in rules.value_plan]
+    indices, overall = [], None
+    for code, _k, _low, _high, span, weight in rules.value_plan:
+        index = sa.cast(u[code] * 100, DOUBLE) / sa.literal(float(span), DOUBLE)
+        indices.append(index.label(f"index_{code}"))
+        term = sa.literal(float(weight), DOUBLE) * index
+        overall = term if overall is None else overall + term
+    overall = (overall / sa.literal(rules.total_weight, DOUBLE)).label("overall")
     columns = [per_response.c[name] for name in _PERSON_COLUMNS]
-    person_from_totals = scoring.person_from_total_list
-    flags_from = scoring.quality_flags_from_summary
-    results: dict[int, PersonIndices] = {}
-    query = sa.select(*columns, *(u[c] for c in rules.value_codes))
-    # Core, not the ORM session's result machinery: nothing here is an entity.
-    for row in db.session.connection().execute(query):
-        response_id, employee, unit_id, unit_path, started, submitted, low, high, n = row[:9]
-        totals = [int(x) + floor for x, floor in zip(row[9:], lows, strict=True)]
-        person = person_from_totals(totals, rules)
-        # Naive UTC on both sides (see _per_response): only their difference is needed.
-        duration = (submitted - started).total_seconds() if submitted and started else None
-        results[employee] = PersonIndices(
-            employee,
-            response_id,
-            unit_id,
-            unit_path,
-            person.value_means,
-            person.value_indices,
-            person.overall,
-            person.band,
-            flags_from(low, high, int(n), duration, rules),
-        )
-    return results
+    query = sa.select(*columns, overall, *indices)
+    return People(plain_rows(query), rules)
 
 
-_PERSON_COLUMNS = (
+def plain_rows(query) -> list[tuple]:
+    """All rows of a Core query, as the driver's own tuples where the driver converts every
+    column itself (psycopg): at 100,000 rows SQLAlchemy's Row objects cost a third of the
+    time. SQLite hands times over as text, which SQLAlchemy's types parse: Rows there."""
+    connection = db.session.connection()
+    with connection.execute(query) as result:
+        if connection.dialect.name == "sqlite":
+            return result.all()
+        return result.cursor.fetchall()
+
+
+_PERSON_COLUMNS = (  # PersonIndices reads them by position: keep the order
     "response_id",
     "employee_id",
     "unit_id",

@@ -78,7 +78,6 @@ def test_golden_people(golden):
     people = results.person_results(period, bidang.path)
 
     assert set(people) == {p1.id, p2.id, p3.id}  # the draft is nobody's result yet
-    assert people[p1.id].value_means == {"BP": 5.0, "AK": 4.0, "KO": 4.5}
     assert people[p1.id].value_indices == {"BP": 100.0, "AK": 75.0, "KO": 87.5}
     assert people[p2.id].value_indices == {"BP": 62.5, "AK": 50.0, "KO": 75.0}
     assert people[p3.id].value_indices == {"BP": 25.0, "AK": 37.5, "KO": 50.0}

@@ -110,12 +110,9 @@ def check(build, session, s) -> None:
     assert set(got) == set(expected)
     for employee_id, want in expected.items():
         have = got[employee_id]
-        assert have.value_indices.keys() == want.value_indices.keys()
-        for code, index in want.value_indices.items():
-            assert close(have.value_indices[code], index)
-            assert close(have.value_means[code], want.value_means[code])
-        assert close(have.overall, want.overall)
-        assert same_band(want.overall, have.band, want.band, rules.bands)
+        # The database does scoring's operations in scoring's order: the same floats.
+        assert have.value_indices == want.value_indices
+        assert (have.overall, have.band) == (want.overall, want.band)
 
     # Every unit, over its subtree.
     by_unit = {u.id: u for u in units}

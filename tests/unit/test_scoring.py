@@ -3,6 +3,7 @@
 Expected values are literals from the comments, never recomputed with the module under test.
 """
 
+import math
 import random
 
 import pytest
@@ -27,6 +28,7 @@ from surveyapp.scoring import (
     cronbach_alpha,
     group_from_moments,
     group_result,
+    in_order_sum,
     item_score,
     item_stats,
     item_stats_from_counts,
@@ -301,6 +303,17 @@ def test_overall_index():
         overall_index({"BP": 80.0}, {"BP": 0})
     with pytest.raises(ValueError, match="total weight"):
         overall_index({}, {})
+
+
+def test_overall_index_adds_left_to_right_as_a_database_does():
+    # 0.1 + 0.2 + 0.3 rounds twice to 0.6000000000000001; a correctly rounded sum gives 0.6.
+    # The database adds a row's columns the first way, and the person indices it computes
+    # must be scoring's floats to the last bit.
+    assert in_order_sum([0.1, 0.2, 0.3]) == (0.1 + 0.2) + 0.3 != math.fsum([0.1, 0.2, 0.3])
+    indices = {"BP": 10.0, "AK": 20.0, "KO": 30.0}
+    assert overall_index(indices, {"BP": 0.01, "AK": 0.01, "KO": 0.01}) == (
+        (0.01 * 10.0 + 0.01 * 20.0) + 0.01 * 30.0
+    ) / math.fsum([0.01, 0.01, 0.01])
 
 
 def test_aggregate():
