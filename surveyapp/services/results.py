@@ -594,81 +594,76 @@ def _path_of_unit(period: Period) -> dict[int, str]:
     return {u.unit_id: u.path for u in period_units(period)}
 
 
-def _moments_by_path(
+def _unit_sums(
     period: Period, info: _Version, source: str = FROM_SUMS
-) -> dict[str, scoring.Moments]:
-    """scoring.Moments of the submitted people per unit of the frozen tree: one query, two
-    GROUP BYs (per response, then per unit)."""
+) -> tuple[dict[str, scoring.Moments], dict[str, dict[int, dict[int, int]]] | None]:
+    """Per unit of the frozen tree, in one query over one row a person: scoring.Moments of the
+    submitted people and (FROM_SUMS) what _answer_counts_by_path counts, from the answer masks
+    of ResponseScore, a count of one bit per item and scale point. The counts are None when
+    the version's items and points do not fit the masks, a submitted response has none, or the
+    source is the raw answers: the caller then counts the answers."""
     rules = info.rules
     codes = rules.value_codes
+    pairs = rules.value_pairs
     query, u_columns = _per_response(period, info, None, source)
+    cells = _answer_mask_cells(info) if source == FROM_SUMS else None
+    used = sorted({bit // ANSWER_MASK_BITS for bit, _item, _answer in cells or ()})
+    if cells is not None:
+        query = query.add_columns(*(ResponseScore.answer_mask(c).label(f"mask_{c}") for c in used))
     per_response = query.subquery()
     u = u_columns(per_response)
-    pairs = rules.value_pairs
     columns = [
         sa.func.count(),
         *(sa.func.sum(u[c]) for c in codes),
         *(sa.func.sum(u[a] * u[b]) for a, b in pairs),
     ]
+    if cells is not None:
+        mask = {c: per_response.c[f"mask_{c}"] for c in used}
+        columns += [sa.func.count(mask[c]) for c in used]
+        columns += [
+            _bit_count(mask[bit // ANSWER_MASK_BITS], bit % ANSWER_MASK_BITS)
+            for bit, _item, _answer in cells
+        ]
     query = sa.select(per_response.c.unit_id, *columns).group_by(per_response.c.unit_id)
     path_of = _path_of_unit(period)
-    result: dict[str, scoring.Moments] = {}
+    moments: dict[str, scoring.Moments] = {}
+    counts: dict[str, dict[int, dict[int, int]]] | None = {} if cells is not None else None
+    width = 2 + len(codes) + len(pairs)
     for row in db.session.connection().execute(query):
         n = int(row[1])
-        if n == 0:
-            continue
+        path = path_of.get(row[0], ORGANISATION)
         sums = [int(x) for x in row[2 : 2 + len(codes)]]
-        products = [int(x) for x in row[2 + len(codes) :]]
+        products = [int(x) for x in row[2 + len(codes) : width]]
         own = scoring.Moments(
             n, dict(zip(codes, sums, strict=True)), dict(zip(pairs, products, strict=True))
         )
-        result.setdefault(path_of.get(row[0], ORGANISATION), scoring.Moments()).add(own)
-    return result
+        moments.setdefault(path, scoring.Moments()).add(own)
+        if counts is None:
+            continue
+        if any(with_masks != n for with_masks in row[width : width + len(used)]):
+            counts = None  # a response without its masks (not expected): count the answers
+            continue
+        into = counts.setdefault(path, {})
+        for (_bit, item_id, answer), k in zip(cells, row[width + len(used) :], strict=True):
+            if k:
+                by_answer = into.setdefault(item_id, {})
+                by_answer[answer] = by_answer.get(answer, 0) + int(k)
+    return moments, counts
 
 
-def _answer_counts_from_masks(
-    period: Period, info: _Version
-) -> dict[str, dict[int, dict[int, int]]] | None:
-    """What _answer_counts_by_path counts, from the answer masks of ResponseScore: one GROUP BY
-    per unit over one row a person, a sum of one bit per item and scale point. None when the
-    version's items and points do not fit the masks or a submitted response has none (the
-    caller then counts the answers)."""
+def _answer_mask_cells(info: _Version) -> list[tuple[int, int, int]] | None:
+    """(bit, item id, raw answer) for each item and scale point, in the answer masks' layout
+    (answer_bit); None when they do not fit the masks."""
     rules = info.rules
     points = rules.scale_max - rules.scale_min + 1
     items = [(item.id, item.position) for item in info.items]
     if not items or max(p for _id, p in items) * points > ANSWER_MASK_BITS * ANSWER_MASK_COLUMNS:
         return None
-    columns, cells = [], []
-    for item_id, position in items:
-        for offset in range(points):
-            bit = answer_bit(position, offset, points)
-            mask = ResponseScore.answer_mask(bit // ANSWER_MASK_BITS)
-            columns.append(_bit_count(mask, bit % ANSWER_MASK_BITS))
-            cells.append((item_id, rules.scale_min + offset))
-    used = sorted({bit // ANSWER_MASK_BITS for bit in range(max(p for _i, p in items) * points)})
-    query = (
-        sa.select(
-            Response.unit_id,
-            sa.func.count(),
-            *(sa.func.count(ResponseScore.answer_mask(c)) for c in used),
-            *columns,
-        )
-        .select_from(ResponseScore)
-        .join(Response, Response.id == ResponseScore.response_id)
-        .where(Response.period_id == period.id, Response.state == RESPONSE_SUBMITTED)
-        .group_by(Response.unit_id)
-    )
-    path_of = _path_of_unit(period)
-    counts: dict[str, dict[int, dict[int, int]]] = {}
-    for unit_id, people, *rest in db.session.connection().execute(query):
-        if any(n != people for n in rest[: len(used)]):
-            return None  # a response without its masks (not expected): count the answers
-        into = counts.setdefault(path_of.get(unit_id, ORGANISATION), {})
-        for (item_id, answer), n in zip(cells, rest[len(used) :], strict=True):
-            if n:
-                by_answer = into.setdefault(item_id, {})
-                by_answer[answer] = by_answer.get(answer, 0) + int(n)
-    return counts
+    return [
+        (answer_bit(position, offset, points), item_id, rules.scale_min + offset)
+        for item_id, position in items
+        for offset in range(points)
+    ]
 
 
 def _answer_counts_by_path(period: Period, info: _Version) -> dict[str, dict[int, dict[int, int]]]:
@@ -793,10 +788,11 @@ TREE_STEPS = 6  # the steps of build_tree (its queries and the decision), then s
 
 
 def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
-    """The period's tree from the database: five GROUP BY queries whatever its size (roster
-    counts, moments, answer counts, culture map choices, submissions per day); units
-    then add up into their parents in Python (work in proportion to units times depth).
-    `progress(done, TREE_STEPS)` after each query."""
+    """The period's tree from the database: four GROUP BY queries whatever its size (roster
+    counts, moments with the answer counts from the masks, culture map choices, submissions
+    per day; and the answers themselves where the masks cannot tell); units then add up into
+    their parents in Python (work in proportion to units times depth).
+    `progress(done, TREE_STEPS)` after each step."""
 
     def step(done: int) -> None:
         if progress is not None:
@@ -814,12 +810,12 @@ def build_tree(period: Period, source: str = FROM_SUMS, progress=None) -> Tree:
             tallies[group].add(tally)
     step(1)
     moments = {g: scoring.Moments() for g in tallies}
-    for path, own in _moments_by_path(period, info, source).items():
+    by_unit, found = _unit_sums(period, info, source)
+    for path, own in by_unit.items():
         for group in groups_of(path):
             moments[group].add(own)
     step(2)
     counts: dict[str, dict[int, dict[int, int]]] = {g: {} for g in tallies}
-    found = _answer_counts_from_masks(period, info) if source == FROM_SUMS else None
     if found is None:
         found = _answer_counts_by_path(period, info)
     for path, by_item in found.items():
