@@ -16,6 +16,11 @@ it is one person's row), and snapshots.verify, which recomputes everything from 
 must find no difference.
 
     python -m bench.aggregate [--employees N] [--units N] [--repeat N] [--only sqlite|postgresql]
+                              [--without-culture-map]
+
+--without-culture-map fills the questionnaire's v1 instead (the same 28 items, no culture
+map): figure (a) is then the snapshot against the answers' GROUP BY alone, and there is no (d).
+Written to bench/results/aggregate-without-culture-map.json.
 
 PostgreSQL: BENCH_POSTGRES_URL names the server (default: the local test server); the bench
 creates a database of its own and drops it afterwards. Writes bench/results/aggregate.json.
@@ -83,10 +88,13 @@ class Populated:
     sums_seconds: float  # writing every submitted response's per-value sums at once
 
 
-def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> Populated:
+def populate(
+    app, n_employees: int, n_units: int, seed: int = 2026, culture_map: bool = True
+) -> Populated:
     """Schema by migration, then the organisation and one open period in bulk, every eligible
     person submitted. Answers come from one INSERT ... SELECT over responses x items; the
-    per-response sums that a submit writes, from results.store_value_sums over all of them."""
+    per-response sums that a submit writes, from results.store_value_sums over all of them.
+    culture_map=False: the default questionnaire's v1, 28 answers a person and no choices."""
     from surveyapp.extensions import db
     from surveyapp.models import (
         RESPONSE_SUBMITTED,
@@ -136,13 +144,15 @@ def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> Populated
                         f"(SELECT max(id) FROM {table}))"
                     )
                 )
-        # The newest published version: the default questionnaire's v2, with its culture map.
+        # The newest published version is the default questionnaire's v2, with its culture
+        # map; the oldest is v1, the same 28 items without it.
+        newest = QuestionnaireVersion.id.desc() if culture_map else QuestionnaireVersion.id
         version = session.scalar(
             sa.select(QuestionnaireVersion)
             .where(QuestionnaireVersion.status == VERSION_PUBLISHED)
-            .order_by(QuestionnaireVersion.id.desc())
+            .order_by(newest)
         )
-        assert version.culture_map is not None, "the bench measures the culture map too"
+        assert (version.culture_map is not None) == culture_map
         period = periods.create_period(
             code="BENCH",
             name="Periode bench",
@@ -165,7 +175,8 @@ def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> Populated
             ),
             {"now": now.replace(tzinfo=None), "version": version.id, "period": period.id},
         )
-        _insert_culture_choices(session, period.id, version, now)
+        if culture_map:
+            _insert_culture_choices(session, period.id, version, now)
         period_id = period.id
         session.commit()
         submitted = sa.select(Response.id).where(
@@ -196,7 +207,8 @@ def populate(app, n_employees: int, n_units: int, seed: int = 2026) -> Populated
         assert session.get(Period, period_id) is not None
         assert answers == n_employees * len(version.items)
         assert sums == n_employees  # one ResponseScore row a person
-        assert choices == n_employees * len(LENSES) * version.culture_map.pick
+        pick = version.culture_map.pick if culture_map else 0
+        assert choices == n_employees * len(LENSES) * pick
         assert session.scalar(sa.select(sa.func.count(Response.id))) == n_employees
     return Populated(period_id, sums_seconds)
 
@@ -279,12 +291,7 @@ def measure(app, built: Populated, database: str, employees: int, repeat: int) -
         base_seconds, rows = timed(baseline, repeat)
         assert sum(n for _item, _value, n in rows) == employees * 28
         print(f"  baseline GROUP BY over the answers: {base_seconds:.3f} s", flush=True)
-        culture_seconds, rows = timed(culture_baseline, repeat)
-        pick = period.version.culture_map.pick
-        assert sum(n for _lens, _behaviour, n in rows) == employees * len(LENSES) * pick
-        print(f"  baseline GROUP BY over the culture choices: {culture_seconds:.3f} s", flush=True)
-        # The snapshot reads both tables: its baseline is both GROUP BYs.
-        both_seconds = base_seconds + culture_seconds
+        culture_map = period.version.culture_map
         extra = {"database": database, "employees": employees}
         figures = [
             Figure(
@@ -294,14 +301,7 @@ def measure(app, built: Populated, database: str, employees: int, repeat: int) -
                 dict(extra),
             )
         ]
-        jobs = [
-            (
-                "(a) close-time snapshot, culture map included",
-                lambda: snapshots.build(period),
-                both_seconds,
-                "both",
-                TARGET_RATIO,
-            ),
+        people = [
             (
                 "(b) person indices from sums",
                 lambda: results.person_results(period),
@@ -316,14 +316,41 @@ def measure(app, built: Populated, database: str, employees: int, repeat: int) -
                 "answers",
                 None,
             ),
-            (
-                "(d) the snapshot's culture map part",
-                lambda: results.culture_by_group(period),
-                culture_seconds,
-                "culture choices",
-                TARGET_RATIO,
-            ),
         ]
+        if culture_map is None:
+            jobs = [
+                (
+                    "(a) close-time snapshot, no culture map",
+                    lambda: snapshots.build(period),
+                    base_seconds,
+                    "answers",
+                    TARGET_RATIO,
+                ),
+                *people,
+            ]
+        else:
+            culture_seconds, rows = timed(culture_baseline, repeat)
+            pick = culture_map.pick
+            assert sum(n for _lens, _behaviour, n in rows) == employees * len(LENSES) * pick
+            print(f"  baseline GROUP BY over the culture choices: {culture_seconds:.3f} s")
+            # The snapshot reads both tables: its baseline is both GROUP BYs.
+            jobs = [
+                (
+                    "(a) close-time snapshot, culture map included",
+                    lambda: snapshots.build(period),
+                    base_seconds + culture_seconds,
+                    "both",
+                    TARGET_RATIO,
+                ),
+                *people,
+                (
+                    "(d) the snapshot's culture map part",
+                    lambda: results.culture_by_group(period),
+                    culture_seconds,
+                    "culture choices",
+                    TARGET_RATIO,
+                ),
+            ]
         outcomes = {}
         for name, job, baseline_seconds, against, target in jobs:
             seconds, outcome = timed(fresh(job), repeat)
@@ -346,9 +373,11 @@ def measure(app, built: Populated, database: str, employees: int, repeat: int) -
         assert tree.tallies[results.ORGANISATION].submitted == employees
         assert tree.moments[results.ORGANISATION].n == employees
         assert len(outcomes["(b)"]) == len(outcomes["(c)"]) == employees
-        organisation = outcomes["(d)"][results.ORGANISATION]
-        assert sum(sum(by.values()) for by in organisation.values()) == employees * 3 * pick
-        assert tree.culture == outcomes["(d)"]
+        if culture_map is not None:
+            organisation = outcomes["(d)"][results.ORGANISATION]
+            chosen = employees * len(LENSES) * culture_map.pick
+            assert sum(sum(by.values()) for by in organisation.values()) == chosen
+            assert tree.culture == outcomes["(d)"]
         db.session.rollback()
         snapshots.build(db.session.get(Period, built.period_id))  # what verify checks
         db.session.commit()
@@ -377,7 +406,7 @@ def run_sqlite(args) -> list[Figure]:
         app.instance_path = tmp
         print("sqlite: building", flush=True)
         start = time.perf_counter()
-        built = populate(app, args.employees, args.units)
+        built = populate(app, args.employees, args.units, culture_map=args.culture_map)
         print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
         try:
             return measure(app, built, "sqlite", args.employees, args.repeat)
@@ -407,7 +436,7 @@ def run_postgresql(args) -> list[Figure]:
             app.instance_path = tmp
             print("postgresql: building", flush=True)
             start = time.perf_counter()
-            built = populate(app, args.employees, args.units)
+            built = populate(app, args.employees, args.units, culture_map=args.culture_map)
             print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
             try:
                 return measure(app, built, "postgresql", args.employees, args.repeat)
@@ -428,6 +457,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument(
+        "--without-culture-map",
+        dest="culture_map",
+        action="store_false",
+        help="the questionnaire's v1: 28 answers a person, no culture map (the snapshot is "
+        "then measured against the answers' GROUP BY alone)",
+    )
     args = parser.parse_args(argv)
     figures: list[Figure] = []
     if args.only in (None, "sqlite"):
@@ -435,8 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "postgresql"):
         figures += run_postgresql(args)
     report(
-        "aggregate",
+        "aggregate" if args.culture_map else "aggregate-without-culture-map",
         figures,
+        culture_map=args.culture_map,
         employees=args.employees,
         units=args.units,
         answers_per_person=28,
