@@ -157,7 +157,10 @@ class NipListForm(BaseForm):
     nips = TextAreaField(
         _l("NIPs, one per line"),
         validators=[DataRequired(), Length(max=200_000)],
-        description=_l("Paste a column of NIPs from Excel; spaces and dots inside a NIP are fine."),
+        description=_l(
+            "Paste a column of NIPs from Excel; spaces and dots inside a NIP are fine. If any "
+            "line is refused, nobody is added and every refused line is listed."
+        ),
     )
 
 
