@@ -137,8 +137,12 @@ def test_header_is_one_line_on_a_phone(phone, live_server, role):
     assert menu.get_by_role("button", name="Keluar").is_visible()
     # On a desktop the links are in a row, and that row fits beside the brand.
     phone.set_viewport_size({"width": 1366, "height": 768})
-    for lang in ("Bahasa Indonesia", "English"):
-        phone.get_by_role("button", name=lang).click()
+    for lang, code in (("Bahasa Indonesia", "id"), ("English", "en")):
+        # The button posts and reloads, even for the language already shown: measure the new
+        # page, not the old one with its menu still open.
+        with phone.expect_navigation():
+            phone.get_by_role("button", name=lang).click()
+        assert phone.locator("html").get_attribute("lang") == code
         height = phone.locator("header.topbar").bounding_box()["height"]
         assert height <= HEADER_MAX, f"{role}, {lang}, 1366 px: header {height} px high"
 
